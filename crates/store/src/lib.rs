@@ -1,1 +1,143 @@
-//! placeholder
+//! # nansen-store
+//!
+//! One data model behind one trait, [`Store`], with two backends: SQLite (the embedded default, WAL,
+//! `synchronous=FULL`) and PostgreSQL (production). Each backend owns its checked-in migrations.
+//!
+//! **Invariants**
+//! - Every change to a person or household writes an [`Event`] in the same transaction as the new
+//!   current state. Events are append-only (database triggers refuse UPDATE/DELETE); records are never
+//!   deleted.
+//! - Updates name the version they were based on; a stale version gets [`StoreError::Conflict`] with
+//!   the current version, never a lost update.
+//! - Writes go through one writer per database that commits concurrent requests together (group
+//!   commit) and answers each request only after its commit is durable. A failed commit or a
+//!   storage error (I/O, disk full) stops all further writes ([`StoreError::WritesStopped`]) and makes
+//!   [`Store::health`] fail: the store fails closed instead of carrying on after a lost write.
+#![warn(missing_docs)]
+
+mod any;
+mod exec;
+mod model;
+mod postgres;
+mod rows;
+mod sqlite;
+mod writer;
+
+pub use any::{connect, AnyStore, DbUrl};
+pub use model::*;
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+use nansen_domain::{
+    CaseNumber, EntityKind, Event, HouseholdDetails, HouseholdId, NewHousehold, Operation, OperationId, PersonDetails, PersonId, Relationship,
+};
+use std::future::Future;
+use uuid::Uuid;
+
+/// Errors from the store. Each says what happened and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist (or is not visible).
+    #[error("{kind} {id} was not found")]
+    NotFound {
+        /// Kind of record.
+        kind: &'static str,
+        /// Its identifier.
+        id: String,
+    },
+    /// The write was based on an old version of the record.
+    #[error("{kind} {id} was changed by someone else: you edited version {expected}, the current version is {current}; reload it, re-apply your change and save again")]
+    Conflict {
+        /// Kind of record.
+        kind: &'static str,
+        /// Its identifier.
+        id: String,
+        /// The version the write was based on.
+        expected: i64,
+        /// The version now stored.
+        current: i64,
+    },
+    /// A uniqueness rule was broken (e.g. an operation code already taken).
+    #[error("{0}")]
+    Duplicate(String),
+    /// The request itself is inconsistent with stored data.
+    #[error("{0}")]
+    Invalid(String),
+    /// Writes were stopped after a storage failure; nothing more is written until an operator acts.
+    #[error("writes are stopped after a storage failure ({0}); check the disk and the database, then restart Nansen")]
+    WritesStopped(String),
+    /// A stored value could not be read back (the database was altered outside Nansen).
+    #[error("stored data could not be read back: {0}; the database may have been altered outside Nansen")]
+    Corrupt(String),
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result alias.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The storage contract. Both backends implement it and run the same contract test suite.
+pub trait Store: Send + Sync + 'static {
+    /// Ok only while the database answers and writes have not been stopped.
+    fn health(&self) -> impl Future<Output = Result<()>> + Send;
+
+    /// Creates an operation.
+    fn create_operation(&self, op: Operation, meta: Meta) -> impl Future<Output = Result<Operation>> + Send;
+    /// All operations, by code.
+    fn operations(&self) -> impl Future<Output = Result<Vec<Operation>>> + Send;
+    /// One operation.
+    fn operation(&self, id: OperationId) -> impl Future<Output = Result<Option<Operation>>> + Send;
+
+    /// Registers a household with its members. If the household's registration key is already
+    /// registered in the operation, nothing is written and the existing household is returned with
+    /// `created: false`.
+    fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> impl Future<Output = Result<Registered>> + Send;
+    /// Adds a member to a household based on its `expected_version`.
+    fn add_member(
+        &self,
+        household: HouseholdId,
+        expected_version: i64,
+        relationship: Relationship,
+        person: PersonDetails,
+        meta: Meta,
+    ) -> impl Future<Output = Result<PersonRecord>> + Send;
+    /// Replaces a person's biodata, based on `expected_version`.
+    fn update_person(&self, id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta) -> impl Future<Output = Result<PersonRecord>> + Send;
+    /// Replaces household-level data, based on `expected_version`.
+    fn update_household(
+        &self,
+        id: HouseholdId,
+        expected_version: i64,
+        details: HouseholdDetails,
+        meta: Meta,
+    ) -> impl Future<Output = Result<HouseholdRecord>> + Send;
+
+    /// Bulk registration: households whose registration key is already present are skipped.
+    /// Written in durable chunks; `progress` is called with the number of households done.
+    fn import(
+        &self,
+        op: OperationId,
+        households: Vec<NewHousehold>,
+        meta: Meta,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> impl Future<Output = Result<ImportReport>> + Send;
+
+    /// One person.
+    fn person(&self, id: PersonId) -> impl Future<Output = Result<Option<PersonRecord>>> + Send;
+    /// One household with its members.
+    fn household(&self, id: HouseholdId) -> impl Future<Output = Result<Option<HouseholdView>>> + Send;
+    /// A household by its case number.
+    fn household_by_case_number(&self, case_number: &CaseNumber) -> impl Future<Output = Result<Option<HouseholdView>>> + Send;
+    /// Households of an operation in identifier order, after `after` (for export and paging).
+    fn households_after(&self, op: OperationId, after: Option<HouseholdId>, limit: u32) -> impl Future<Output = Result<Vec<HouseholdView>>> + Send;
+    /// Persons matching a query, a page at a time.
+    fn search(&self, query: &SearchQuery) -> impl Future<Output = Result<Page<PersonRecord>>> + Send;
+    /// The history of one record, oldest first.
+    fn history(&self, kind: EntityKind, id: Uuid) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    /// Counts for an operation.
+    fn counts(&self, op: OperationId) -> impl Future<Output = Result<Counts>> + Send;
+}

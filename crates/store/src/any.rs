@@ -1,0 +1,149 @@
+//! Choosing the backend once, at start-up, from an explicit URL scheme.
+
+use crate::model::*;
+use crate::{PgStore, Result, SqliteStore, Store, StoreError};
+use nansen_domain::{CaseNumber, EntityKind, Event, HouseholdDetails, HouseholdId, NewHousehold, Operation, OperationId, PersonDetails, PersonId, Relationship};
+use uuid::Uuid;
+
+/// A database URL whose scheme names its backend. Its password is never shown by `Debug`/`Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    /// `sqlite://PATH` (or `sqlite:PATH`).
+    Sqlite(String),
+    /// `postgres://…` or `postgresql://…`.
+    Postgres(String),
+}
+
+impl DbUrl {
+    /// Parses a URL, refusing any other scheme.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.starts_with("sqlite:") {
+            Ok(Self::Sqlite(s.to_owned()))
+        } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(Self::Postgres(s.to_owned()))
+        } else {
+            Err(format!("{:?} is not a database URL Nansen knows: use sqlite://PATH (e.g. sqlite://nansen.db) or postgres://USER@HOST/DB", redact(s)))
+        }
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(s) | Self::Postgres(s) => redact(s),
+        }
+    }
+
+    /// The full URL (with its password) for connecting.
+    pub fn expose(&self) -> &str {
+        match self {
+            Self::Sqlite(s) | Self::Postgres(s) => s,
+        }
+    }
+}
+
+fn redact(s: &str) -> String {
+    // scheme://user:password@host → scheme://user:***@host
+    if let (Some(scheme_end), Some(at)) = (s.find("://"), s.rfind('@')) {
+        let auth = &s[scheme_end + 3..at];
+        if let Some(colon) = auth.find(':') {
+            return format!("{}{}:***{}", &s[..scheme_end + 3], &auth[..colon], &s[at..]);
+        }
+    }
+    s.to_owned()
+}
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::fmt::Display for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// Either backend.
+#[derive(Clone)]
+pub enum AnyStore {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    Postgres(PgStore),
+}
+
+/// Opens the database named by `url` and applies pending migrations.
+pub async fn connect(url: &DbUrl) -> Result<AnyStore> {
+    match url {
+        DbUrl::Sqlite(u) => Ok(AnyStore::Sqlite(SqliteStore::open(u).await?)),
+        DbUrl::Postgres(u) => Ok(AnyStore::Postgres(PgStore::open(u).await?)),
+    }
+}
+
+macro_rules! delegate {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            AnyStore::Sqlite($s) => $e.await,
+            AnyStore::Postgres($s) => $e.await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn health(&self) -> Result<()> {
+        delegate!(self, s => s.health())
+    }
+    async fn create_operation(&self, op: Operation, meta: Meta) -> Result<Operation> {
+        delegate!(self, s => s.create_operation(op, meta))
+    }
+    async fn operations(&self) -> Result<Vec<Operation>> {
+        delegate!(self, s => s.operations())
+    }
+    async fn operation(&self, id: OperationId) -> Result<Option<Operation>> {
+        delegate!(self, s => s.operation(id))
+    }
+    async fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> Result<Registered> {
+        delegate!(self, s => s.register_household(op, household, meta))
+    }
+    async fn add_member(&self, household: HouseholdId, expected_version: i64, relationship: Relationship, person: PersonDetails, meta: Meta) -> Result<PersonRecord> {
+        delegate!(self, s => s.add_member(household, expected_version, relationship, person, meta))
+    }
+    async fn update_person(&self, id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta) -> Result<PersonRecord> {
+        delegate!(self, s => s.update_person(id, expected_version, details, meta))
+    }
+    async fn update_household(&self, id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta) -> Result<HouseholdRecord> {
+        delegate!(self, s => s.update_household(id, expected_version, details, meta))
+    }
+    async fn import(&self, op: OperationId, households: Vec<NewHousehold>, meta: Meta, progress: &(dyn Fn(usize) + Send + Sync)) -> Result<ImportReport> {
+        delegate!(self, s => s.import(op, households, meta, progress))
+    }
+    async fn person(&self, id: PersonId) -> Result<Option<PersonRecord>> {
+        delegate!(self, s => s.person(id))
+    }
+    async fn household(&self, id: HouseholdId) -> Result<Option<HouseholdView>> {
+        delegate!(self, s => s.household(id))
+    }
+    async fn household_by_case_number(&self, cn: &CaseNumber) -> Result<Option<HouseholdView>> {
+        delegate!(self, s => s.household_by_case_number(cn))
+    }
+    async fn households_after(&self, op: OperationId, after: Option<HouseholdId>, limit: u32) -> Result<Vec<HouseholdView>> {
+        delegate!(self, s => s.households_after(op, after, limit))
+    }
+    async fn search(&self, q: &SearchQuery) -> Result<Page<PersonRecord>> {
+        delegate!(self, s => s.search(q))
+    }
+    async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
+        delegate!(self, s => s.history(kind, id))
+    }
+    async fn counts(&self, op: OperationId) -> Result<Counts> {
+        delegate!(self, s => s.counts(op))
+    }
+}
+
+impl From<String> for StoreError {
+    fn from(s: String) -> Self {
+        StoreError::Invalid(s)
+    }
+}

@@ -1,0 +1,482 @@
+//! The writer's transaction body and the read queries, written once and instantiated for each
+//! backend by [`backend_impl!`]. The backends differ only in their SQL text ([`Sql`]), in how a
+//! timestamp is bound, and in their connection types.
+
+/// SQL statements that differ between the backends. Placeholders are `$n` in both.
+pub(crate) struct Sql {
+    pub op_country: &'static str,
+    pub insert_operation: &'static str,
+    pub operations: &'static str,
+    pub operation: &'static str,
+    pub household_by_key: &'static str,
+    pub existing_keys: &'static str,
+    pub person: &'static str,
+    pub household: &'static str,
+    pub household_by_case: &'static str,
+    pub households_after: &'static str,
+    pub households_first: &'static str,
+    pub members: &'static str,
+    pub members_of_many: &'static str,
+    pub update_person: &'static str,
+    pub delete_terms: &'static str,
+    pub update_household: &'static str,
+    pub bump_household: &'static str,
+    pub insert_households: &'static str,
+    pub insert_persons: &'static str,
+    pub insert_terms: &'static str,
+    pub insert_events: &'static str,
+    pub history: &'static str,
+    pub search_select: &'static str,
+    pub counts: &'static str,
+}
+
+macro_rules! backend_impl {
+    ($Store:ident, $Backend:ident, $Conn:ty, $Pool:ty, $SQL:ident, $bind_ts:path) => {
+        use crate::model::*;
+        use crate::rows::{self, Command, Outcome, WriteSet};
+        use crate::writer::{CmdResult, Writer};
+        use crate::{Result, StoreError};
+        use nansen_domain::{
+            CaseNumber, EntityKind, Event, EventKind, HouseholdDetails, HouseholdId, Iso3, NewHousehold, Operation, OperationId, PersonDetails,
+            PersonId, Relationship,
+        };
+        use sqlx::{Connection, Row};
+        use std::collections::HashMap;
+        use uuid::Uuid;
+
+        async fn load_person(conn: &mut $Conn, id: Uuid) -> Result<Option<PersonRecord>> {
+            let row = sqlx::query($SQL.person).bind(id).fetch_optional(&mut *conn).await?;
+            row.as_ref().map(rows::person_from_row).transpose()
+        }
+
+        async fn load_household(conn: &mut $Conn, sql: &str, key: HouseholdKey) -> Result<Option<HouseholdView>> {
+            let q = sqlx::query(sql);
+            let q = match key {
+                HouseholdKey::Id(id) => q.bind(id),
+                HouseholdKey::Case(cn) => q.bind(cn),
+            };
+            let Some(row) = q.fetch_optional(&mut *conn).await? else { return Ok(None) };
+            let household = rows::household_from_row(&row)?;
+            let members = sqlx::query($SQL.members).bind(household.id.as_uuid()).fetch_all(&mut *conn).await?;
+            let members = members.iter().map(rows::person_from_row).collect::<Result<Vec<_>>>()?;
+            Ok(Some(HouseholdView { household, members }))
+        }
+
+        enum HouseholdKey {
+            Id(Uuid),
+            Case(String),
+        }
+
+        async fn flush(conn: &mut $Conn, ws: &WriteSet) -> Result<(), sqlx::Error> {
+            if !ws.households.is_empty() {
+                sqlx::query($SQL.insert_households).bind(json_text(&ws.households)).execute(&mut *conn).await?;
+            }
+            if !ws.persons.is_empty() {
+                sqlx::query($SQL.insert_persons).bind(json_text(&ws.persons)).execute(&mut *conn).await?;
+            }
+            if !ws.terms.is_empty() {
+                sqlx::query($SQL.insert_terms).bind(json_text(&ws.terms)).execute(&mut *conn).await?;
+            }
+            if !ws.events.is_empty() {
+                sqlx::query($SQL.insert_events).bind(json_text(&ws.events)).execute(&mut *conn).await?;
+            }
+            Ok(())
+        }
+
+        fn json_text<T: serde::Serialize>(v: &T) -> String {
+            serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+        }
+
+        /// Splits a store error into "refuse this command" or "abort the transaction".
+        fn refuse_or_abort(e: StoreError) -> Result<StoreError, sqlx::Error> {
+            match e {
+                StoreError::Database(db) => Err(db),
+                other => Ok(other),
+            }
+        }
+
+        async fn country_of(conn: &mut $Conn, cache: &mut HashMap<OperationId, Iso3>, op: OperationId) -> Result<Iso3> {
+            if let Some(c) = cache.get(&op) {
+                return Ok(*c);
+            }
+            let row = sqlx::query($SQL.op_country).bind(op.as_uuid()).fetch_optional(&mut *conn).await?;
+            let Some(row) = row else { return Err(rows::not_found("operation", op)) };
+            let c: String = row.try_get(0)?;
+            let c = Iso3::parse(&c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            cache.insert(op, c);
+            Ok(c)
+        }
+
+        async fn apply_one(
+            conn: &mut $Conn,
+            ws: &mut WriteSet,
+            cache: &mut HashMap<OperationId, Iso3>,
+            batch_keys: &mut HashMap<(OperationId, String), HouseholdView>,
+            cmd: &Command,
+        ) -> Result<Outcome> {
+            match cmd {
+                Command::CreateOperation(op, meta) => {
+                    sqlx::query($SQL.insert_operation)
+                        .bind(op.id.as_uuid())
+                        .bind(op.code.to_string())
+                        .bind(op.name.to_string())
+                        .bind(op.country.to_string())
+                        .bind(rows::authority_text(op))
+                        .bind($bind_ts(meta.at))
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(Outcome::Operation(op.clone()))
+                }
+                Command::Register { op, household, meta, household_id, person_ids, case_random } => {
+                    let country = country_of(conn, cache, *op).await?;
+                    if let Some(key) = &household.details.registration_key {
+                        let k = (*op, key.to_string());
+                        if let Some(v) = batch_keys.get(&k) {
+                            return Ok(Outcome::Registered(Registered { view: v.clone(), created: false }));
+                        }
+                        let row = sqlx::query($SQL.household_by_key).bind(op.as_uuid()).bind(key.to_string()).fetch_optional(&mut *conn).await?;
+                        if let Some(row) = row {
+                            let id: Uuid = row.try_get(0)?;
+                            let view = load_household(conn, $SQL.household, HouseholdKey::Id(id)).await?.ok_or_else(|| rows::not_found("household", id))?;
+                            return Ok(Outcome::Registered(Registered { view, created: false }));
+                        }
+                        let view = rows::new_household(ws, *op, country, household, *household_id, person_ids, *case_random, meta);
+                        batch_keys.insert(k, view.clone());
+                        return Ok(Outcome::Registered(Registered { view, created: true }));
+                    }
+                    let view = rows::new_household(ws, *op, country, household, *household_id, person_ids, *case_random, meta);
+                    Ok(Outcome::Registered(Registered { view, created: true }))
+                }
+                Command::AddMember { household, expected_version, relationship, person, meta, person_id } => {
+                    if *relationship == Relationship::PrincipalApplicant {
+                        return Err(StoreError::Invalid("a household has exactly one principal applicant; add this person with another relationship".into()));
+                    }
+                    let view = load_household(conn, $SQL.household, HouseholdKey::Id(household.as_uuid())).await?.ok_or_else(|| rows::not_found("household", household))?;
+                    let h = &view.household;
+                    if h.version != *expected_version {
+                        return Err(rows::conflict("household", household, *expected_version, h.version));
+                    }
+                    if view.members.len() >= nansen_domain::household::MAX_MEMBERS {
+                        return Err(StoreError::Invalid(format!("the household already has {} members, the most accepted", view.members.len())));
+                    }
+                    let version = h.version + 1;
+                    sqlx::query($SQL.bump_household).bind(version).bind($bind_ts(meta.at)).bind(household.as_uuid()).bind(h.version).execute(&mut *conn).await?;
+                    let mut own = WriteSet::default();
+                    let rec = rows::new_person(&mut own, h.operation_id, *household, *person_id, *relationship, person.clone(), meta);
+                    own.events.push(rows::event_row(
+                        h.operation_id,
+                        EntityKind::Household,
+                        household.as_uuid(),
+                        version,
+                        EventKind::MemberAdded,
+                        meta,
+                        serde_json::json!({"person_id": person_id, "relationship": relationship}),
+                    ));
+                    flush(conn, &own).await?;
+                    Ok(Outcome::Person(rec))
+                }
+                Command::UpdatePerson { id, expected_version, details, meta } => {
+                    let current = load_person(conn, id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", id))?;
+                    if current.version != *expected_version {
+                        return Err(rows::conflict("person", id, *expected_version, current.version));
+                    }
+                    let Some((rec, ev)) = rows::person_update(&current, details.clone(), meta) else {
+                        return Ok(Outcome::Person(current));
+                    };
+                    sqlx::query($SQL.update_person)
+                        .bind(json_text(&rec.details))
+                        .bind(rows::sort_name(&rec.details))
+                        .bind(rec.version)
+                        .bind($bind_ts(meta.at))
+                        .bind(id.as_uuid())
+                        .bind(current.version)
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query($SQL.delete_terms).bind(id.as_uuid()).execute(&mut *conn).await?;
+                    let own = WriteSet { terms: rows::terms_of(rec.operation_id, *id, &rec.details), events: vec![ev], ..Default::default() };
+                    flush(conn, &own).await?;
+                    Ok(Outcome::Person(rec))
+                }
+                Command::UpdateHousehold { id, expected_version, details, meta } => {
+                    let view = load_household(conn, $SQL.household, HouseholdKey::Id(id.as_uuid())).await?.ok_or_else(|| rows::not_found("household", id))?;
+                    let current = view.household;
+                    if current.version != *expected_version {
+                        return Err(rows::conflict("household", id, *expected_version, current.version));
+                    }
+                    if current.details.registration_key != details.registration_key {
+                        return Err(StoreError::Invalid("the registration key of a household cannot change; it identifies the household in the system it came from".into()));
+                    }
+                    let Some((rec, ev)) = rows::household_update(&current, details.clone(), meta) else {
+                        return Ok(Outcome::Household(current));
+                    };
+                    sqlx::query($SQL.update_household)
+                        .bind(json_text(&rec.details))
+                        .bind(rec.version)
+                        .bind($bind_ts(meta.at))
+                        .bind(id.as_uuid())
+                        .bind(current.version)
+                        .execute(&mut *conn)
+                        .await?;
+                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    Ok(Outcome::Household(rec))
+                }
+                Command::Import { op, households, meta } => {
+                    let country = country_of(conn, cache, *op).await?;
+                    let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();
+                    let mut existing = std::collections::HashSet::new();
+                    if !keys.is_empty() {
+                        let found = sqlx::query($SQL.existing_keys).bind(op.as_uuid()).bind(json_text(&keys)).fetch_all(&mut *conn).await?;
+                        for r in found {
+                            existing.insert(r.try_get::<String, _>(0)?);
+                        }
+                    }
+                    let mut report = ImportReport::default();
+                    for (h, hid, pids, rnd) in households {
+                        let key = h.details.registration_key.as_ref().map(|k| k.to_string());
+                        if let Some(k) = &key {
+                            if !existing.insert(k.clone()) {
+                                report.households_skipped += 1;
+                                continue;
+                            }
+                        }
+                        rows::new_household(ws, *op, country, h, *hid, pids, *rnd, meta);
+                        report.households_created += 1;
+                        report.persons_created += h.members.len();
+                    }
+                    Ok(Outcome::Imported(report))
+                }
+            }
+        }
+
+        /// The writer side of this backend.
+        pub(crate) struct $Backend {
+            cache: std::sync::Mutex<HashMap<OperationId, Iso3>>,
+        }
+
+        impl crate::writer::Backend for $Backend {
+            type Conn = $Conn;
+
+            async fn run(&self, conn: &mut $Conn, cmds: &mut [Command]) -> Result<Vec<CmdResult>, sqlx::Error> {
+                let mut cache = self.cache.lock().map(|c| c.clone()).unwrap_or_default();
+                let mut tx = conn.begin().await?;
+                let mut ws = WriteSet::default();
+                let mut batch_keys = HashMap::new();
+                let mut results = Vec::with_capacity(cmds.len());
+                for cmd in cmds.iter() {
+                    match apply_one(&mut tx, &mut ws, &mut cache, &mut batch_keys, cmd).await {
+                        Ok(o) => results.push(Ok(o)),
+                        Err(e) => results.push(Err(refuse_or_abort(e)?)),
+                    }
+                }
+                flush(&mut tx, &ws).await?;
+                tx.commit().await?;
+                if let Ok(mut c) = self.cache.lock() {
+                    *c = cache;
+                }
+                Ok(results)
+            }
+
+            fn is_fatal(e: &sqlx::Error) -> bool {
+                is_fatal(e)
+            }
+
+            fn is_case_number_collision(e: &sqlx::Error) -> bool {
+                matches!(e, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains("case_number"))
+            }
+        }
+
+        /// A store on this backend: a read pool and one group-committing writer.
+        #[derive(Clone)]
+        pub struct $Store {
+            pool: $Pool,
+            writer: Writer,
+        }
+
+        impl $Store {
+            fn from_parts(pool: $Pool, writer_conn: $Conn) -> Self {
+                let writer = Writer::start($Backend { cache: Default::default() }, writer_conn);
+                Self { pool, writer }
+            }
+
+            /// The read pool (for tests and tools).
+            pub fn pool(&self) -> &$Pool {
+                &self.pool
+            }
+
+            async fn write(&self, cmd: Command) -> Result<Outcome> {
+                self.writer.submit(cmd).await
+            }
+        }
+
+        fn unexpected() -> StoreError {
+            StoreError::Invalid("the writer answered with an unexpected outcome".into())
+        }
+
+        impl crate::Store for $Store {
+            async fn health(&self) -> Result<()> {
+                if let Some(why) = self.writer.stopped() {
+                    return Err(StoreError::WritesStopped(why));
+                }
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn create_operation(&self, op: Operation, meta: Meta) -> Result<Operation> {
+                match self.write(Command::CreateOperation(op, meta)).await? {
+                    Outcome::Operation(o) => Ok(o),
+                    _ => Err(unexpected()),
+                }
+            }
+
+            async fn operations(&self) -> Result<Vec<Operation>> {
+                let rows = sqlx::query($SQL.operations).fetch_all(&self.pool).await?;
+                rows.iter().map(rows::operation_from_row).collect()
+            }
+
+            async fn operation(&self, id: OperationId) -> Result<Option<Operation>> {
+                let row = sqlx::query($SQL.operation).bind(id.as_uuid()).fetch_optional(&self.pool).await?;
+                row.as_ref().map(rows::operation_from_row).transpose()
+            }
+
+            async fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> Result<Registered> {
+                let person_ids = household.members.iter().map(|_| PersonId::generate()).collect();
+                let cmd = Command::Register { op, household, meta, household_id: HouseholdId::generate(), person_ids, case_random: rows::random_u64() };
+                match self.write(cmd).await? {
+                    Outcome::Registered(r) => Ok(r),
+                    _ => Err(unexpected()),
+                }
+            }
+
+            async fn add_member(&self, household: HouseholdId, expected_version: i64, relationship: Relationship, person: PersonDetails, meta: Meta) -> Result<PersonRecord> {
+                let cmd = Command::AddMember { household, expected_version, relationship, person, meta, person_id: PersonId::generate() };
+                match self.write(cmd).await? {
+                    Outcome::Person(p) => Ok(p),
+                    _ => Err(unexpected()),
+                }
+            }
+
+            async fn update_person(&self, id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta) -> Result<PersonRecord> {
+                match self.write(Command::UpdatePerson { id, expected_version, details, meta }).await? {
+                    Outcome::Person(p) => Ok(p),
+                    _ => Err(unexpected()),
+                }
+            }
+
+            async fn update_household(&self, id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta) -> Result<HouseholdRecord> {
+                match self.write(Command::UpdateHousehold { id, expected_version, details, meta }).await? {
+                    Outcome::Household(h) => Ok(h),
+                    _ => Err(unexpected()),
+                }
+            }
+
+            async fn import(&self, op: OperationId, households: Vec<NewHousehold>, meta: Meta, progress: &(dyn Fn(usize) + Send + Sync)) -> Result<ImportReport> {
+                let mut total = ImportReport::default();
+                let mut done = 0;
+                let mut it = households.into_iter().peekable();
+                while it.peek().is_some() {
+                    let chunk: Vec<_> = it
+                        .by_ref()
+                        .take(IMPORT_CHUNK)
+                        .map(|h| {
+                            let pids = h.members.iter().map(|_| PersonId::generate()).collect();
+                            (h, HouseholdId::generate(), pids, rows::random_u64())
+                        })
+                        .collect();
+                    let n = chunk.len();
+                    match self.write(Command::Import { op, households: chunk, meta: meta.clone() }).await? {
+                        Outcome::Imported(r) => {
+                            total.households_created += r.households_created;
+                            total.persons_created += r.persons_created;
+                            total.households_skipped += r.households_skipped;
+                        }
+                        _ => return Err(unexpected()),
+                    }
+                    done += n;
+                    progress(done);
+                }
+                Ok(total)
+            }
+
+            async fn person(&self, id: PersonId) -> Result<Option<PersonRecord>> {
+                let mut conn = self.pool.acquire().await?;
+                load_person(&mut conn, id.as_uuid()).await
+            }
+
+            async fn household(&self, id: HouseholdId) -> Result<Option<HouseholdView>> {
+                let mut conn = self.pool.acquire().await?;
+                load_household(&mut conn, $SQL.household, HouseholdKey::Id(id.as_uuid())).await
+            }
+
+            async fn household_by_case_number(&self, cn: &CaseNumber) -> Result<Option<HouseholdView>> {
+                let mut conn = self.pool.acquire().await?;
+                load_household(&mut conn, $SQL.household_by_case, HouseholdKey::Case(cn.to_string())).await
+            }
+
+            async fn households_after(&self, op: OperationId, after: Option<HouseholdId>, limit: u32) -> Result<Vec<HouseholdView>> {
+                let limit = i64::from(limit.clamp(1, 10_000));
+                let hh = match after {
+                    Some(a) => sqlx::query($SQL.households_after).bind(op.as_uuid()).bind(a.as_uuid()).bind(limit).fetch_all(&self.pool).await?,
+                    None => sqlx::query($SQL.households_first).bind(op.as_uuid()).bind(limit).fetch_all(&self.pool).await?,
+                };
+                let households = hh.iter().map(rows::household_from_row).collect::<Result<Vec<_>>>()?;
+                if households.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<String> = households.iter().map(|h| h.id.to_string()).collect();
+                let members = sqlx::query($SQL.members_of_many).bind(json_text(&ids)).fetch_all(&self.pool).await?;
+                let mut by_household: HashMap<HouseholdId, Vec<PersonRecord>> = HashMap::new();
+                for r in &members {
+                    let p = rows::person_from_row(r)?;
+                    by_household.entry(p.household_id).or_default().push(p);
+                }
+                Ok(households
+                    .into_iter()
+                    .map(|h| {
+                        let members = by_household.remove(&h.id).unwrap_or_default();
+                        HouseholdView { household: h, members }
+                    })
+                    .collect())
+            }
+
+            async fn search(&self, q: &SearchQuery) -> Result<Page<PersonRecord>> {
+                let s = rows::search_sql(q);
+                let limit = q.limit.clamp(1, MAX_PAGE);
+                let count_sql = format!("SELECT COUNT(*) FROM persons p WHERE {}", s.condition);
+                let n = s.params.len();
+                let page_sql = format!("{} WHERE {} ORDER BY p.full_name, p.id LIMIT ${} OFFSET ${}", $SQL.search_select, s.condition, n + 1, n + 2);
+                let mut cq = sqlx::query_scalar::<_, i64>(&count_sql);
+                let mut pq = sqlx::query(&page_sql);
+                for p in &s.params {
+                    match p {
+                        rows::SearchParam::Uuid(u) => {
+                            cq = cq.bind(*u);
+                            pq = pq.bind(*u);
+                        }
+                        rows::SearchParam::Text(t) => {
+                            cq = cq.bind(t.clone());
+                            pq = pq.bind(t.clone());
+                        }
+                    }
+                }
+                let total = cq.fetch_one(&self.pool).await?;
+                let found = pq.bind(i64::from(limit)).bind(i64::from(q.offset)).fetch_all(&self.pool).await?;
+                let items = found.iter().map(rows::person_from_row).collect::<Result<Vec<_>>>()?;
+                Ok(Page { items, total, limit, offset: q.offset })
+            }
+
+            async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
+                let found = sqlx::query($SQL.history).bind(kind.as_str()).bind(id).fetch_all(&self.pool).await?;
+                found.iter().map(rows::event_from_row).collect()
+            }
+
+            async fn counts(&self, op: OperationId) -> Result<Counts> {
+                let row = sqlx::query($SQL.counts).bind(op.as_uuid()).fetch_one(&self.pool).await?;
+                Ok(Counts { households: row.try_get(0)?, persons: row.try_get(1)?, events: row.try_get(2)? })
+            }
+        }
+
+        /// Households per import transaction.
+        const IMPORT_CHUNK: usize = 500;
+    };
+}
+pub(crate) use backend_impl;

@@ -1,0 +1,73 @@
+//! PostgreSQL backend: production. Default `synchronous_commit=on` (a commit is acknowledged after
+//! its WAL is flushed), one writer connection, a read pool.
+
+use crate::exec::{backend_impl, Sql};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::ConnectOptions;
+use std::str::FromStr;
+
+pub(crate) const SQL: Sql = Sql {
+    op_country: "SELECT country FROM operations WHERE id = $1",
+    insert_operation: "INSERT INTO operations (id, code, name, country, authority, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    operations: "SELECT id, code, name, country, authority FROM operations ORDER BY code",
+    operation: "SELECT id, code, name, country, authority FROM operations WHERE id = $1",
+    household_by_key: "SELECT id FROM households WHERE operation_id = $1 AND registration_key = $2",
+    existing_keys: "SELECT registration_key FROM households WHERE operation_id = $1 AND registration_key IN (SELECT jsonb_array_elements_text($2::jsonb))",
+    person: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons WHERE id = $1",
+    household: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE id = $1",
+    household_by_case: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE case_number = $1",
+    households_first: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE operation_id = $1 ORDER BY id LIMIT $2",
+    households_after: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE operation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    members: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons WHERE household_id = $1 ORDER BY relationship <> 'PA', created_at, id",
+    members_of_many: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons \
+        WHERE household_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid) ORDER BY household_id, relationship <> 'PA', created_at, id",
+    update_person: "UPDATE persons SET data = $1::jsonb, full_name = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+    delete_terms: "DELETE FROM person_terms WHERE person_id = $1",
+    update_household: "UPDATE households SET data = $1::jsonb, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+    bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
+    insert_households: "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
+        SELECT id, operation_id, case_number, registration_key, version, data, at, at FROM jsonb_to_recordset($1::jsonb) \
+        AS x(id uuid, operation_id uuid, case_number text, registration_key text, version bigint, data jsonb, at timestamptz)",
+    insert_persons: "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at) \
+        SELECT id, operation_id, household_id, relationship, version, full_name, data, at, at FROM jsonb_to_recordset($1::jsonb) \
+        AS x(id uuid, operation_id uuid, household_id uuid, relationship text, version bigint, full_name text, data jsonb, at timestamptz)",
+    insert_terms: "INSERT INTO person_terms (operation_id, kind, term, person_id) \
+        SELECT operation_id, kind, term, person_id FROM jsonb_to_recordset($1::jsonb) AS x(operation_id uuid, kind text, term text, person_id uuid) \
+        ON CONFLICT DO NOTHING",
+    insert_events: "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data) \
+        SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM jsonb_to_recordset($1::jsonb) \
+        AS x(id uuid, operation_id uuid, entity_kind text, entity_id uuid, version bigint, actor text, at timestamptz, kind text, reason text, data jsonb)",
+    history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
+    search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data::text, p.created_at, p.updated_at FROM persons p",
+    counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
+        (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
+};
+
+fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    t
+}
+
+/// SQLSTATE classes that mean the server or its storage failed: 08 connection, 53 insufficient
+/// resources (disk full), 57 operator intervention, 58 system error (I/O), XX internal error.
+fn is_fatal(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.to_string()).unwrap_or_default();
+            ["08", "53", "57", "58", "XX"].iter().any(|c| code.starts_with(c))
+        }
+        _ => true,
+    }
+}
+
+backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts);
+
+impl PgStore {
+    /// Connects to `url` (`postgres://…`) and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = PgConnectOptions::from_str(url)?.application_name("nansen");
+        let mut writer = opts.connect().await?;
+        sqlx::migrate!("./migrations/postgres").run(&mut writer).await?;
+        let pool = PgPoolOptions::new().max_connections(8).min_connections(1).connect_with(opts).await?;
+        Ok(Self::from_parts(pool, writer))
+    }
+}

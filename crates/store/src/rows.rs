@@ -1,0 +1,413 @@
+//! Backend-independent write planning and row mapping: commands become rows (one JSON array per
+//! table, inserted with one statement each), and rows read back become records.
+
+use crate::model::*;
+use crate::{Result, StoreError};
+use chrono::{DateTime, SecondsFormat, Utc};
+use nansen_domain::{
+    event::diff, CaseNumber, EntityKind, Event, EventId, EventKind, HouseholdDetails, HouseholdId, Iso3, NewHousehold, Operation, OperationId,
+    PersonDetails, PersonId, Relationship,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// A write request handed to the writer.
+#[derive(Debug, Clone)]
+pub(crate) enum Command {
+    CreateOperation(Operation, Meta),
+    Register { op: OperationId, household: NewHousehold, meta: Meta, household_id: HouseholdId, person_ids: Vec<PersonId>, case_random: u64 },
+    AddMember { household: HouseholdId, expected_version: i64, relationship: Relationship, person: PersonDetails, meta: Meta, person_id: PersonId },
+    UpdatePerson { id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta },
+    UpdateHousehold { id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta },
+    Import { op: OperationId, households: Vec<(NewHousehold, HouseholdId, Vec<PersonId>, u64)>, meta: Meta },
+}
+
+impl Command {
+    /// Draws fresh randomness for the case numbers (after a collision).
+    pub(crate) fn reroll_case_numbers(&mut self) {
+        match self {
+            Command::Register { case_random, .. } => *case_random = random_u64(),
+            Command::Import { households, .. } => households.iter_mut().for_each(|h| h.3 = random_u64()),
+            _ => {}
+        }
+    }
+}
+
+/// What a command produced.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    Operation(Operation),
+    Registered(Registered),
+    Person(PersonRecord),
+    Household(HouseholdRecord),
+    Imported(ImportReport),
+}
+
+pub(crate) fn random_u64() -> u64 {
+    // UUIDv4 draws from the OS random source; its low 64 bits are uniformly random.
+    Uuid::new_v4().as_u64_pair().1
+}
+
+/// Canonical timestamp text (RFC 3339, microseconds, `Z`), sortable as text.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct HouseholdRow {
+    pub id: Uuid,
+    pub operation_id: Uuid,
+    pub case_number: String,
+    pub registration_key: Option<String>,
+    pub version: i64,
+    pub data: Value,
+    pub at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PersonRow {
+    pub id: Uuid,
+    pub operation_id: Uuid,
+    pub household_id: Uuid,
+    pub relationship: &'static str,
+    pub version: i64,
+    pub full_name: String,
+    pub data: Value,
+    pub at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TermRow {
+    pub operation_id: Uuid,
+    pub person_id: Uuid,
+    pub kind: &'static str,
+    pub term: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct EventRow {
+    pub id: Uuid,
+    pub operation_id: Uuid,
+    pub entity_kind: &'static str,
+    pub entity_id: Uuid,
+    pub version: i64,
+    pub actor: String,
+    pub at: String,
+    pub kind: &'static str,
+    pub reason: Option<String>,
+    pub data: Value,
+}
+
+/// Rows to insert, merged across the commands of one batch.
+#[derive(Debug, Default)]
+pub(crate) struct WriteSet {
+    pub households: Vec<HouseholdRow>,
+    pub persons: Vec<PersonRow>,
+    pub terms: Vec<TermRow>,
+    pub events: Vec<EventRow>,
+}
+
+pub(crate) fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The sort key of a person: folded Latin name, family name first.
+pub(crate) fn sort_name(d: &PersonDetails) -> String {
+    let family = d.family_name.as_ref().map(|f| f.as_str()).unwrap_or("");
+    nansen_domain::fold::fold(&format!("{family} {}", d.given_name))
+}
+
+pub(crate) fn terms_of(op: OperationId, id: PersonId, d: &PersonDetails) -> Vec<TermRow> {
+    let mut out: Vec<TermRow> = d
+        .search_terms()
+        .into_iter()
+        .map(|term| TermRow { operation_id: op.as_uuid(), person_id: id.as_uuid(), kind: "name", term })
+        .collect();
+    for doc in &d.documents {
+        let term = doc.number.as_str().to_owned();
+        if !out.iter().any(|t| t.kind == "doc" && t.term == term) {
+            out.push(TermRow { operation_id: op.as_uuid(), person_id: id.as_uuid(), kind: "doc", term });
+        }
+    }
+    out
+}
+
+pub(crate) fn event_row(op: OperationId, kind: EntityKind, entity: Uuid, version: i64, ek: EventKind, meta: &Meta, data: Value) -> EventRow {
+    EventRow {
+        id: EventId::generate().as_uuid(),
+        operation_id: op.as_uuid(),
+        entity_kind: kind.as_str(),
+        entity_id: entity,
+        version,
+        actor: meta.actor.to_string(),
+        at: ts(meta.at),
+        kind: ek.as_str(),
+        reason: meta.reason.as_ref().map(|r| r.to_string()),
+        data,
+    }
+}
+
+/// A new person's rows (record, search terms, `person_registered` event) and record.
+pub(crate) fn new_person(
+    ws: &mut WriteSet,
+    op: OperationId,
+    household: HouseholdId,
+    id: PersonId,
+    relationship: Relationship,
+    details: PersonDetails,
+    meta: &Meta,
+) -> PersonRecord {
+    let data = to_value(&details);
+    ws.terms.extend(terms_of(op, id, &details));
+    ws.events.push(event_row(
+        op,
+        EntityKind::Person,
+        id.as_uuid(),
+        1,
+        EventKind::PersonRegistered,
+        meta,
+        json!({"household_id": household, "relationship": relationship, "details": data}),
+    ));
+    ws.persons.push(PersonRow {
+        id: id.as_uuid(),
+        operation_id: op.as_uuid(),
+        household_id: household.as_uuid(),
+        relationship: relationship.code(),
+        version: 1,
+        full_name: sort_name(&details),
+        data,
+        at: ts(meta.at),
+    });
+    PersonRecord { id, operation_id: op, household_id: household, relationship, version: 1, details, created_at: meta.at, updated_at: meta.at }
+}
+
+/// A new household's rows and the view that will be read back after commit.
+pub(crate) fn new_household(
+    ws: &mut WriteSet,
+    op: OperationId,
+    country: Iso3,
+    hh: &NewHousehold,
+    household_id: HouseholdId,
+    person_ids: &[PersonId],
+    case_random: u64,
+    meta: &Meta,
+) -> HouseholdView {
+    use chrono::Datelike;
+    let case_number = CaseNumber::generate(country, meta.at.year(), case_random);
+    let data = to_value(&hh.details);
+    let mut members = Vec::with_capacity(hh.members.len());
+    for (i, (rel, p)) in hh.members.iter().enumerate() {
+        let pid = person_ids.get(i).copied().unwrap_or_else(PersonId::generate);
+        members.push(new_person(ws, op, household_id, pid, *rel, p.clone(), meta));
+    }
+    ws.events.push(event_row(
+        op,
+        EntityKind::Household,
+        household_id.as_uuid(),
+        1,
+        EventKind::HouseholdRegistered,
+        meta,
+        json!({"case_number": case_number, "details": data, "members": members.iter().map(|m| json!({"person_id": m.id, "relationship": m.relationship})).collect::<Vec<_>>()}),
+    ));
+    ws.households.push(HouseholdRow {
+        id: household_id.as_uuid(),
+        operation_id: op.as_uuid(),
+        case_number: case_number.to_string(),
+        registration_key: hh.details.registration_key.as_ref().map(|k| k.to_string()),
+        version: 1,
+        data,
+        at: ts(meta.at),
+    });
+    HouseholdView {
+        household: HouseholdRecord {
+            id: household_id,
+            operation_id: op,
+            case_number,
+            version: 1,
+            details: hh.details.clone(),
+            created_at: meta.at,
+            updated_at: meta.at,
+        },
+        members,
+    }
+}
+
+/// The event and new record for a person update; `None` when nothing changed.
+pub(crate) fn person_update(current: &PersonRecord, details: PersonDetails, meta: &Meta) -> Option<(PersonRecord, EventRow)> {
+    let changes = diff(&current.details, &details);
+    if changes.is_empty() {
+        return None;
+    }
+    let version = current.version + 1;
+    let ev = event_row(current.operation_id, EntityKind::Person, current.id.as_uuid(), version, EventKind::PersonUpdated, meta, json!({ "changes": changes }));
+    Some((PersonRecord { version, details, updated_at: meta.at, ..current.clone() }, ev))
+}
+
+/// The event and new record for a household update; `None` when nothing changed.
+pub(crate) fn household_update(current: &HouseholdRecord, details: HouseholdDetails, meta: &Meta) -> Option<(HouseholdRecord, EventRow)> {
+    let changes = diff(&current.details, &details);
+    if changes.is_empty() {
+        return None;
+    }
+    let version = current.version + 1;
+    let ev = event_row(current.operation_id, EntityKind::Household, current.id.as_uuid(), version, EventKind::HouseholdUpdated, meta, json!({ "changes": changes }));
+    Some((HouseholdRecord { version, details, updated_at: meta.at, ..current.clone() }, ev))
+}
+
+pub(crate) fn conflict(kind: &'static str, id: impl ToString, expected: i64, current: i64) -> StoreError {
+    StoreError::Conflict { kind, id: id.to_string(), expected, current }
+}
+
+pub(crate) fn not_found(kind: &'static str, id: impl ToString) -> StoreError {
+    StoreError::NotFound { kind, id: id.to_string() }
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// Reads a person row (`id, operation_id, household_id, relationship, version, data, created_at,
+/// updated_at`) from either backend.
+pub(crate) fn person_from_row<'r, R>(row: &'r R) -> Result<PersonRecord>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let rel: String = row.try_get(3)?;
+    let data: String = row.try_get(5)?;
+    Ok(PersonRecord {
+        id: PersonId::from_uuid(row.try_get(0)?),
+        operation_id: OperationId::from_uuid(row.try_get(1)?),
+        household_id: HouseholdId::from_uuid(row.try_get(2)?),
+        relationship: Relationship::parse(&rel).map_err(|e| corrupt("relationship", e))?,
+        version: row.try_get(4)?,
+        details: serde_json::from_str(&data).map_err(|e| corrupt("person data", e))?,
+        created_at: row.try_get(6)?,
+        updated_at: row.try_get(7)?,
+    })
+}
+
+/// Reads a household row (`id, operation_id, case_number, version, data, created_at, updated_at`).
+pub(crate) fn household_from_row<'r, R>(row: &'r R) -> Result<HouseholdRecord>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let cn: String = row.try_get(2)?;
+    let data: String = row.try_get(4)?;
+    Ok(HouseholdRecord {
+        id: HouseholdId::from_uuid(row.try_get(0)?),
+        operation_id: OperationId::from_uuid(row.try_get(1)?),
+        case_number: CaseNumber::parse(&cn).map_err(|e| corrupt("case number", e))?,
+        version: row.try_get(3)?,
+        details: serde_json::from_str(&data).map_err(|e| corrupt("household data", e))?,
+        created_at: row.try_get(5)?,
+        updated_at: row.try_get(6)?,
+    })
+}
+
+/// Reads an event row (`id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data`).
+pub(crate) fn event_from_row<'r, R>(row: &'r R) -> Result<Event>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let ek: String = row.try_get(2)?;
+    let kind: String = row.try_get(7)?;
+    let data: String = row.try_get(9)?;
+    Ok(Event {
+        id: EventId::from_uuid(row.try_get(0)?),
+        operation_id: OperationId::from_uuid(row.try_get(1)?),
+        entity_kind: EntityKind::parse(&ek).ok_or_else(|| corrupt("entity kind", &ek))?,
+        entity_id: row.try_get(3)?,
+        version: row.try_get(4)?,
+        actor: row.try_get(5)?,
+        at: row.try_get(6)?,
+        kind: EventKind::parse(&kind).ok_or_else(|| corrupt("event kind", &kind))?,
+        reason: row.try_get(8)?,
+        data: serde_json::from_str(&data).map_err(|e| corrupt("event data", e))?,
+    })
+}
+
+/// Reads an operation row (`id, code, name, country, authority`).
+pub(crate) fn operation_from_row<'r, R>(row: &'r R) -> Result<Operation>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let code: String = row.try_get(1)?;
+    let name: String = row.try_get(2)?;
+    let country: String = row.try_get(3)?;
+    let authority: String = row.try_get(4)?;
+    Ok(Operation {
+        id: OperationId::from_uuid(row.try_get(0)?),
+        code: code.parse().map_err(|e| corrupt("operation code", e))?,
+        name: name.parse().map_err(|e| corrupt("operation name", e))?,
+        country: country.parse().map_err(|e| corrupt("operation country", e))?,
+        authority: serde_json::from_value(Value::String(authority.clone())).map_err(|e| corrupt("authority", e))?,
+    })
+}
+
+pub(crate) fn authority_text(op: &Operation) -> String {
+    to_value(&op.authority).as_str().unwrap_or("state").to_owned()
+}
+
+/// The SQL condition and its text parameters for a search, with `$n` placeholders from `first`.
+pub(crate) struct SearchSql {
+    pub condition: String,
+    pub params: Vec<SearchParam>,
+}
+
+pub(crate) enum SearchParam {
+    Uuid(Uuid),
+    Text(String),
+}
+
+/// The highest code point, so that `term < prefix || MAX` is a prefix match under byte order.
+const MAX_CHAR: char = '\u{10FFFF}';
+
+pub(crate) fn search_sql(q: &SearchQuery) -> SearchSql {
+    let mut cond = vec!["1 = 1".to_string()];
+    let mut params = Vec::new();
+    let next = |params: &mut Vec<SearchParam>, p: SearchParam| {
+        params.push(p);
+        format!("${}", params.len())
+    };
+    if let Some(op) = q.operation {
+        let ph = next(&mut params, SearchParam::Uuid(op.as_uuid()));
+        cond.push(format!("p.operation_id = {ph}"));
+    }
+    if let Some(name) = &q.name {
+        for tok in nansen_domain::fold::tokens(name).into_iter().take(8) {
+            let lo = next(&mut params, SearchParam::Text(tok.clone()));
+            let hi = next(&mut params, SearchParam::Text(format!("{tok}{MAX_CHAR}")));
+            cond.push(format!("p.id IN (SELECT person_id FROM person_terms WHERE kind = 'name' AND term >= {lo} AND term < {hi})"));
+        }
+    }
+    if let Some(doc) = &q.document_number {
+        let norm = nansen_domain::person::DocumentNumber::parse(doc).map(|d| d.to_string()).unwrap_or_else(|_| doc.clone());
+        let ph = next(&mut params, SearchParam::Text(norm));
+        cond.push(format!("p.id IN (SELECT person_id FROM person_terms WHERE kind = 'doc' AND term = {ph})"));
+    }
+    if let Some(cn) = &q.case_number {
+        let ph = next(&mut params, SearchParam::Text(cn.to_string()));
+        cond.push(format!("p.household_id IN (SELECT id FROM households WHERE case_number = {ph})"));
+    }
+    SearchSql { condition: cond.join(" AND "), params }
+}

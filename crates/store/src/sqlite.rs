@@ -1,0 +1,99 @@
+//! SQLite backend: the embedded default. WAL journal, `synchronous=FULL` (an acknowledged write
+//! survives a crash or power loss), foreign keys on, one writer connection, a small read pool.
+
+use crate::exec::{backend_impl, Sql};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::ConnectOptions;
+use std::str::FromStr;
+use std::time::Duration;
+
+
+
+pub(crate) const SQL: Sql = Sql {
+    op_country: "SELECT country FROM operations WHERE id = $1",
+    insert_operation: "INSERT INTO operations (id, code, name, country, authority, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    operations: "SELECT id, code, name, country, authority FROM operations ORDER BY code",
+    operation: "SELECT id, code, name, country, authority FROM operations WHERE id = $1",
+    household_by_key: "SELECT id FROM households WHERE operation_id = $1 AND registration_key = $2",
+    existing_keys: "SELECT registration_key FROM households WHERE operation_id = $1 AND registration_key IN (SELECT value FROM json_each($2))",
+    person: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons WHERE id = $1",
+    household: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE id = $1",
+    household_by_case: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE case_number = $1",
+    households_first: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE operation_id = $1 ORDER BY id LIMIT $2",
+    households_after: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE operation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    members: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons WHERE household_id = $1 ORDER BY relationship <> 'PA', created_at, id",
+    members_of_many: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons \
+        WHERE household_id IN (SELECT unhex(replace(value, '-', '')) FROM json_each($1)) ORDER BY household_id, relationship <> 'PA', created_at, id",
+    update_person: "UPDATE persons SET data = $1, full_name = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+    delete_terms: "DELETE FROM person_terms WHERE person_id = $1",
+    update_household: "UPDATE households SET data = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+    bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
+    insert_households: "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
+        SELECT unhex(replace(value ->> 'id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')), value ->> 'case_number', \
+        value ->> 'registration_key', value ->> 'version', json(value -> 'data'), value ->> 'at', value ->> 'at' FROM json_each($1)",
+    insert_persons: "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at) \
+        SELECT unhex(replace(value ->> 'id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')), unhex(replace(value ->> 'household_id', '-', '')), \
+        value ->> 'relationship', value ->> 'version', value ->> 'full_name', json(value -> 'data'), value ->> 'at', value ->> 'at' FROM json_each($1)",
+    insert_terms: "INSERT OR IGNORE INTO person_terms (term, kind, person_id, operation_id) \
+        SELECT value ->> 'term', value ->> 'kind', unhex(replace(value ->> 'person_id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')) FROM json_each($1)",
+    insert_events: "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data) \
+        SELECT unhex(replace(value ->> 'id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')), value ->> 'entity_kind', \
+        unhex(replace(value ->> 'entity_id', '-', '')), value ->> 'version', value ->> 'actor', value ->> 'at', value ->> 'kind', value ->> 'reason', \
+        json(value -> 'data') FROM json_each($1)",
+    history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
+    search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data, p.created_at, p.updated_at FROM persons p",
+    counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
+        (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
+};
+
+
+
+fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    crate::rows::ts(t)
+}
+
+/// SQLite primary result codes that mean the storage itself failed.
+fn is_fatal(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0) & 0xff;
+            // IOERR, CORRUPT, FULL, CANTOPEN, NOTADB, READONLY, NOMEM, PROTOCOL
+            matches!(code, 10 | 11 | 13 | 14 | 26 | 8 | 7 | 15)
+        }
+        _ => true,
+    }
+}
+
+backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bind_ts);
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        let mut writer = opts.connect().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?;
+        Ok(Self::from_parts(pool, writer))
+    }
+
+    /// Limits the database file to `pages` pages, so that tests can make the disk "full".
+    #[doc(hidden)]
+    pub async fn limit_pages_for_test(url: &str, pages: u64) -> Result<Self> {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .pragma("max_page_count", pages.to_string());
+        let mut writer = opts.connect().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
+        let pool = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await?;
+        Ok(Self::from_parts(pool, writer))
+    }
+}

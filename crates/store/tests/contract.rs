@@ -1,0 +1,440 @@
+//! The storage contract: one suite, run against SQLite and PostgreSQL.
+//!
+//! PostgreSQL tests connect to `NANSEN_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`), create a fresh database per test and drop it
+//! afterwards. They FAIL (never skip) when PostgreSQL cannot be reached.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{NaiveDate, Utc};
+use nansen_domain::*;
+use nansen_store::*;
+use std::sync::Arc;
+
+mod harness {
+    use super::*;
+    use sqlx::Connection;
+
+    pub struct TestDb {
+        pub url: String,
+        _dir: Option<tempfile::TempDir>,
+        pg_drop: Option<(String, String)>,
+    }
+
+    impl TestDb {
+        pub async fn sqlite() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("t.db").display());
+            Self { url, _dir: Some(dir), pg_drop: None }
+        }
+
+        pub async fn postgres() -> Self {
+            let admin = std::env::var("NANSEN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is not reachable at {admin} ({e}): start it (pg_ctlcluster 15 main start) or set NANSEN_TEST_POSTGRES_URL")
+            });
+            let name = format!("nansen_test_{}", uuid::Uuid::now_v7().simple());
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+            Self { url: format!("{base}/{name}"), _dir: None, pg_drop: Some((admin, name)) }
+        }
+
+        pub async fn open(&self) -> AnyStore {
+            connect(&DbUrl::parse(&self.url).unwrap()).await.unwrap()
+        }
+
+        pub async fn cleanup(self) {
+            if let Some((admin, name)) = &self.pg_drop {
+                if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
+                }
+            }
+        }
+    }
+
+    /// Executes raw SQL against the test database, bypassing Nansen.
+    pub async fn raw(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
+        if db.url.starts_with("sqlite") {
+            let mut c = sqlx::SqliteConnection::connect(&db.url).await?;
+            Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
+        } else {
+            let mut c = sqlx::PgConnection::connect(&db.url).await?;
+            Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
+        }
+    }
+}
+use harness::*;
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn meta() -> Meta {
+    Meta::now(Actor::parse("clerk.test").unwrap())
+}
+
+fn person(given: &str, family: &str, given_orig: Option<&str>, dob: &str, doc: Option<&str>) -> PersonInput {
+    PersonInput {
+        given_name: Some(given.into()),
+        family_name: Some(family.into()),
+        given_name_original: given_orig.map(Into::into),
+        sex: Some("F".into()),
+        date_of_birth: Some(dob.into()),
+        citizenship: Some("SYR".into()),
+        documents: doc
+            .map(|d| vec![person::DocumentInput { kind: Some("passport".into()), number: Some(d.into()), issuing_country: Some("SYR".into()), expiry_date: None }])
+            .unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+fn household(key: Option<&str>, members: Vec<(&str, PersonInput)>) -> NewHousehold {
+    let input = HouseholdInput {
+        registration_key: key.map(Into::into),
+        arrival_date: Some("2025-03-01".into()),
+        address: Some("Block C-12".into()),
+        members: members.into_iter().map(|(r, p)| MemberInput { relationship: Some(r.into()), person: p }).collect(),
+    };
+    NewHousehold::parse(&input, today()).unwrap()
+}
+
+async fn operation(store: &AnyStore) -> OperationId {
+    let op = Operation {
+        id: OperationId::generate(),
+        code: OperationCode::parse("JOR-AMM").unwrap(),
+        name: ShortText::parse("Amman office").unwrap(),
+        country: Iso3::parse("JOR").unwrap(),
+        authority: DeterminingAuthority::UnhcrMandate,
+    };
+    store.create_operation(op, meta()).await.unwrap().id
+}
+
+fn family() -> NewHousehold {
+    household(
+        Some("EXT-1"),
+        vec![
+            ("PA", person("Muḥammad", "Al-Hassan", Some("محمد"), "1980", Some("N 123 456"))),
+            ("SPS", person("Fatima", "Al-Hassan", Some("فاطمة"), "1984-05", None)),
+            ("CHD", person("Omar", "Al-Hassan", None, "2015-02-11", None)),
+        ],
+    )
+}
+
+async fn registers_and_reads_back(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let r = s.register_household(op, family(), meta()).await.unwrap();
+    assert!(r.created);
+    assert_eq!(r.view.members.len(), 3);
+    assert_eq!(r.view.members[0].relationship, Relationship::PrincipalApplicant);
+    let back = s.household(r.view.household.id).await.unwrap().unwrap();
+    assert_eq!(back.household.case_number, r.view.household.case_number);
+    assert_eq!(back.members.iter().map(|m| m.id).collect::<Vec<_>>(), r.view.members.iter().map(|m| m.id).collect::<Vec<_>>());
+    assert_eq!(back.members[1].details, r.view.members[1].details);
+    let by_case = s.household_by_case_number(&r.view.household.case_number).await.unwrap().unwrap();
+    assert_eq!(by_case.household.id, r.view.household.id);
+    let p = s.person(r.view.members[0].id).await.unwrap().unwrap();
+    assert_eq!(p.version, 1);
+    assert_eq!(p.details.given_name.as_str(), "Muḥammad");
+    let c = s.counts(op).await.unwrap();
+    assert_eq!((c.households, c.persons, c.events), (1, 3, 4));
+}
+
+async fn search_by_name_case_and_document(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let r = s.register_household(op, family(), meta()).await.unwrap();
+    s.register_household(op, household(None, vec![("PA", person("Amina", "Karimi", None, "1990", None))]), meta()).await.unwrap();
+    let q = |name: Option<&str>, doc: Option<&str>, cn: Option<CaseNumber>| SearchQuery {
+        operation: Some(op),
+        name: name.map(Into::into),
+        document_number: doc.map(Into::into),
+        case_number: cn,
+        limit: 50,
+        offset: 0,
+    };
+    // accent- and case-insensitive, prefix of a word, either script
+    assert_eq!(s.search(&q(Some("MUHAM"), None, None)).await.unwrap().total, 1);
+    assert_eq!(s.search(&q(Some("hassan"), None, None)).await.unwrap().total, 3);
+    assert_eq!(s.search(&q(Some("hassan fat"), None, None)).await.unwrap().total, 1);
+    assert_eq!(s.search(&q(Some("مُحَمَّد"), None, None)).await.unwrap().total, 1);
+    assert_eq!(s.search(&q(Some("فاطمه"), None, None)).await.unwrap().total, 1);
+    assert_eq!(s.search(&q(Some("zzz"), None, None)).await.unwrap().total, 0);
+    assert_eq!(s.search(&q(None, Some("n123456"), None)).await.unwrap().total, 1);
+    assert_eq!(s.search(&q(None, None, Some(r.view.household.case_number.clone()))).await.unwrap().total, 3);
+    assert_eq!(s.search(&q(None, None, None)).await.unwrap().total, 4);
+    // pagination: ordered by family name then given name, stable
+    let mut q2 = q(None, None, None);
+    q2.limit = 3;
+    let p1 = s.search(&q2).await.unwrap();
+    q2.offset = 3;
+    let p2 = s.search(&q2).await.unwrap();
+    assert_eq!(p1.items.len(), 3);
+    assert_eq!(p2.items.len(), 1);
+    assert_eq!(p2.items[0].details.family_name.as_ref().unwrap().as_str(), "Karimi");
+}
+
+async fn updates_are_versioned_and_historied(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let r = s.register_household(op, family(), meta()).await.unwrap();
+    let p = &r.view.members[1];
+    let mut d = p.details.clone();
+    d.date_of_birth = Some(PartialDate::parse("1984-05-17").unwrap());
+    let m = meta().with_reason(Reason::parse("birth certificate seen").unwrap());
+    let u = s.update_person(p.id, 1, d.clone(), m.clone()).await.unwrap();
+    assert_eq!(u.version, 2);
+    // stale version: conflict naming the current version, nothing changed
+    let mut d2 = d.clone();
+    d2.given_name = LatinName::parse("Fatma").unwrap();
+    match s.update_person(p.id, 1, d2, meta()).await {
+        Err(StoreError::Conflict { expected: 1, current: 2, .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(s.person(p.id).await.unwrap().unwrap().details.given_name.as_str(), "Fatima");
+    // an update with no change writes nothing
+    assert_eq!(s.update_person(p.id, 2, d.clone(), meta()).await.unwrap().version, 2);
+    let h = s.history(EntityKind::Person, p.id.as_uuid()).await.unwrap();
+    assert_eq!(h.iter().map(|e| (e.version, e.kind)).collect::<Vec<_>>(), vec![(1, EventKind::PersonRegistered), (2, EventKind::PersonUpdated)]);
+    assert_eq!(h[1].reason.as_deref(), Some("birth certificate seen"));
+    assert_eq!(h[1].data["changes"][0]["field"], "date_of_birth");
+    assert_eq!(h[1].data["changes"][0]["before"], "1984-05");
+    // search index follows the change
+    let mut d3 = d.clone();
+    d3.given_name = LatinName::parse("Fatma").unwrap();
+    s.update_person(p.id, 2, d3, meta()).await.unwrap();
+    let q = SearchQuery { operation: Some(op), name: Some("fatma".into()), limit: 10, ..Default::default() };
+    assert_eq!(s.search(&q).await.unwrap().total, 1);
+    let q = SearchQuery { operation: Some(op), name: Some("fatima".into()), limit: 10, ..Default::default() };
+    assert_eq!(s.search(&q).await.unwrap().total, 0);
+    // household update and member addition
+    let hh = r.view.household.clone();
+    let mut hd = hh.details.clone();
+    hd.address = Some(ShortText::parse("Block D-3").unwrap());
+    let h2 = s.update_household(hh.id, 1, hd, meta()).await.unwrap();
+    assert_eq!(h2.version, 2);
+    let baby = PersonDetails::parse(&person("Lina", "Al-Hassan", None, "2026-01", None), today()).unwrap();
+    assert!(matches!(s.add_member(hh.id, 1, Relationship::Child, baby.clone(), meta()).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(s.add_member(hh.id, 2, Relationship::PrincipalApplicant, baby.clone(), meta()).await, Err(StoreError::Invalid(_))));
+    let added = s.add_member(hh.id, 2, Relationship::Child, baby, meta()).await.unwrap();
+    let v = s.household(hh.id).await.unwrap().unwrap();
+    assert_eq!(v.household.version, 3);
+    assert_eq!(v.members.len(), 4);
+    assert!(v.members.iter().any(|m| m.id == added.id));
+    let hh_hist = s.history(EntityKind::Household, hh.id.as_uuid()).await.unwrap();
+    assert_eq!(hh_hist.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![EventKind::HouseholdRegistered, EventKind::HouseholdUpdated, EventKind::MemberAdded]);
+}
+
+async fn concurrent_updates_one_wins(db: &TestDb) {
+    let s = Arc::new(db.open().await);
+    let op = operation(&s).await;
+    let r = s.register_household(op, family(), meta()).await.unwrap();
+    let p = r.view.members[0].clone();
+    for round in 0..5 {
+        let version = s.person(p.id).await.unwrap().unwrap().version;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let s = s.clone();
+            let mut d = p.details.clone();
+            d.place_of_birth = Some(ShortText::parse(&format!("Town {round}-{i}")).unwrap());
+            tasks.push(tokio::spawn(async move { s.update_person(p.id, version, d, meta()).await }));
+        }
+        let mut ok = 0;
+        let mut conflicts = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(rec) => {
+                    ok += 1;
+                    assert_eq!(rec.version, version + 1);
+                }
+                Err(StoreError::Conflict { current, .. }) => {
+                    conflicts += 1;
+                    assert_eq!(current, version + 1);
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!((ok, conflicts), (1, 7), "round {round}");
+    }
+    assert_eq!(s.history(EntityKind::Person, p.id.as_uuid()).await.unwrap().len(), 6);
+}
+
+async fn registration_key_is_idempotent(db: &TestDb) {
+    let s = Arc::new(db.open().await);
+    let op = operation(&s).await;
+    // concurrently, in the same batch or not: one household
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move { s.register_household(op, family(), meta()).await.unwrap() }));
+    }
+    let mut ids = Vec::new();
+    let mut created = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        created += usize::from(r.created);
+        ids.push(r.view.household.id);
+    }
+    ids.dedup();
+    assert_eq!(created, 1);
+    assert_eq!(ids.len(), 1);
+    assert_eq!(s.counts(op).await.unwrap().persons, 3);
+}
+
+async fn import_is_idempotent_and_pages(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let batch: Vec<NewHousehold> = (0..1200)
+        .map(|i| {
+            household(
+                Some(&format!("IMP-{i}")),
+                vec![("PA", person("Ahmad", &format!("Karimi"), None, "1970", Some(&format!("P{i:07}")))), ("CHD", person("Zahra", "Karimi", None, "2010", None))],
+            )
+        })
+        .collect();
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    let rep = s.import(op, batch.clone(), meta(), &|n| seen.store(n, std::sync::atomic::Ordering::SeqCst)).await.unwrap();
+    assert_eq!((rep.households_created, rep.persons_created, rep.households_skipped), (1200, 2400, 0));
+    assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1200);
+    let again = s.import(op, batch, meta(), &|_| {}).await.unwrap();
+    assert_eq!((again.households_created, again.households_skipped), (0, 1200));
+    assert_eq!(s.counts(op).await.unwrap().persons, 2400);
+    let mut after = None;
+    let mut n = 0;
+    loop {
+        let page = s.households_after(op, after, 500).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        for v in &page {
+            assert_eq!(v.members.len(), 2);
+            assert_eq!(v.members[0].relationship, Relationship::PrincipalApplicant);
+        }
+        n += page.len();
+        after = page.last().map(|v| v.household.id);
+    }
+    assert_eq!(n, 1200);
+    let q = SearchQuery { operation: Some(op), document_number: Some("P0000777".into()), limit: 10, ..Default::default() };
+    assert_eq!(s.search(&q).await.unwrap().total, 1);
+}
+
+async fn survives_reopen(db: &TestDb) {
+    let (op, id) = {
+        let s = db.open().await;
+        let op = operation(&s).await;
+        let r = s.register_household(op, family(), meta()).await.unwrap();
+        (op, r.view.members[0].id)
+    };
+    let s = db.open().await;
+    assert_eq!(s.person(id).await.unwrap().unwrap().operation_id, op);
+    assert_eq!(s.operations().await.unwrap().len(), 1);
+}
+
+async fn history_is_append_only_and_nothing_is_deleted(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    s.register_household(op, family(), meta()).await.unwrap();
+    for sql in ["UPDATE events SET actor = 'someone-else'", "DELETE FROM events", "DELETE FROM persons", "DELETE FROM households", "DELETE FROM operations"] {
+        let r = raw(db, sql).await;
+        assert!(r.is_err(), "{sql} must be refused, got {r:?}");
+    }
+    assert_eq!(s.counts(op).await.unwrap().events, 4);
+}
+
+async fn unknown_records(db: &TestDb) {
+    let s = db.open().await;
+    let r = s.register_household(OperationId::generate(), family(), meta()).await;
+    assert!(matches!(r, Err(StoreError::NotFound { kind: "operation", .. })), "{r:?}");
+    assert!(s.person(PersonId::generate()).await.unwrap().is_none());
+    assert!(matches!(
+        s.update_person(PersonId::generate(), 1, family().members[0].1.clone(), meta()).await,
+        Err(StoreError::NotFound { kind: "person", .. })
+    ));
+    let dup = operation(&s).await;
+    let again = Operation {
+        id: OperationId::generate(),
+        code: OperationCode::parse("JOR-AMM").unwrap(),
+        name: ShortText::parse("Other").unwrap(),
+        country: Iso3::parse("JOR").unwrap(),
+        authority: DeterminingAuthority::State,
+    };
+    assert!(matches!(s.create_operation(again, meta()).await, Err(StoreError::Duplicate(_))));
+    assert!(s.operation(dup).await.unwrap().is_some());
+    s.health().await.unwrap();
+}
+
+async fn many_concurrent_registrations_all_land(db: &TestDb) {
+    let s = Arc::new(db.open().await);
+    let op = operation(&s).await;
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let key = format!("C-{}", i % 250); // 50 repeats of earlier keys
+            s.register_household(op, household(Some(&key), vec![("PA", person("Nour", "Haddad", None, "1999", None))]), meta()).await.unwrap()
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        created += usize::from(t.await.unwrap().created);
+    }
+    assert_eq!(created, 250);
+    assert_eq!(s.counts(op).await.unwrap().households, 250);
+}
+
+macro_rules! contract {
+    ($backend:ident, $make:expr) => {
+        mod $backend {
+            use super::*;
+            macro_rules! case {
+                ($name:ident) => {
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $name() {
+                        let db = $make.await;
+                        super::$name(&db).await;
+                        db.cleanup().await;
+                    }
+                };
+            }
+            case!(registers_and_reads_back);
+            case!(search_by_name_case_and_document);
+            case!(updates_are_versioned_and_historied);
+            case!(concurrent_updates_one_wins);
+            case!(registration_key_is_idempotent);
+            case!(import_is_idempotent_and_pages);
+            case!(survives_reopen);
+            case!(history_is_append_only_and_nothing_is_deleted);
+            case!(unknown_records);
+            case!(many_concurrent_registrations_all_land);
+        }
+    };
+}
+
+contract!(sqlite, TestDb::sqlite());
+contract!(postgres, TestDb::postgres());
+
+/// A full disk makes the SQLite store fail closed: writes stop and health fails.
+#[tokio::test]
+async fn sqlite_fails_closed_when_the_disk_is_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("full.db").display());
+    let s = AnyStore::Sqlite(SqliteStore::limit_pages_for_test(&url, 40).await.unwrap());
+    let op = operation(&s).await;
+    let mut stopped = false;
+    for i in 0..2000 {
+        match s.register_household(op, household(Some(&format!("F-{i}")), vec![("PA", person("Nour", "Haddad", None, "1999", None))]), meta()).await {
+            Ok(_) => {}
+            Err(StoreError::WritesStopped(why)) => {
+                assert!(why.to_lowercase().contains("full"), "{why}");
+                stopped = true;
+                break;
+            }
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+    assert!(stopped, "the disk never filled");
+    assert!(matches!(s.health().await, Err(StoreError::WritesStopped(_))));
+    assert!(matches!(
+        s.register_household(op, household(None, vec![("PA", person("Nour", "Haddad", None, "1999", None))]), meta()).await,
+        Err(StoreError::WritesStopped(_))
+    ));
+}
