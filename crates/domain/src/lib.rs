@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod case_number;
+pub mod convention;
 pub mod country;
 pub mod date;
 pub mod error;
