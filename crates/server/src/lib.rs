@@ -1,1 +1,79 @@
-//! placeholder
+//! # nansen-server
+//!
+//! `fn app(state) -> Router`: the JSON API under `/api/v1` with its OpenAPI document, the
+//! server-rendered staff pages, `/healthz`, and the security headers every answer carries.
+//!
+//! **API boundary:** handlers parse raw input into domain types at the edge (`TryFrom`-style
+//! `parse` calls); nothing unparsed reaches the store. Errors leave through [`error::ApiError`].
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod error;
+pub mod json;
+pub mod pages;
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use nansen_store::{AnyStore, Store};
+use std::net::SocketAddr;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: AnyStore,
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api::routes())
+        .merge(pages::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .with_state(state)
+}
+
+/// 200 only while the database answers and writes have not been stopped after a storage failure.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Healthy"), (status = 503, description = "Database unreachable or writes stopped")))]
+pub async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
+    match s.store.health().await {
+        Ok(()) => (StatusCode::OK, "ok\n".to_string()),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {e}\n"))
+        }
+    }
+}
+
+/// Serves `app` on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = app(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
