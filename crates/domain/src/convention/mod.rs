@@ -22,6 +22,8 @@
 //! Nothing here replaces a decision-maker: the assessment records and orders findings of fact that a
 //! trained officer makes, and applies the law to them; every output says why.
 
+pub mod assessment;
+
 pub mod jurisdiction;
 pub mod procedure;
 
@@ -51,6 +53,8 @@ impl std::fmt::Display for Citation {
         f.write_str(&self.0)
     }
 }
+
+pub use assessment::{assess, assess_json, Assessment, Basis, CheckedFacts, Facts, OfficerDecision, Recommendation};
 
 pub use jurisdiction::{profile_for, profiles, JurisdictionProfile};
 pub use procedure::{pending, Action, ClaimState, Outcome, ProcedureRules, Track};
