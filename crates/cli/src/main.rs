@@ -1,1 +1,382 @@
-fn main() {}
+//! `nansen`: run, fill, migrate, import into and export from a Nansen registry.
+
+mod transfer;
+
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use nansen_domain::{Actor, DeterminingAuthority, Iso3, Operation, OperationCode, OperationId, ShortText};
+use nansen_server::AppState;
+use nansen_store::{connect, AnyStore, DbUrl, Meta, Store};
+use std::io::Write;
+use std::path::PathBuf;
+use transfer::Format;
+
+/// Nansen: refugee registration, status determination and protection.
+#[derive(Parser)]
+#[command(name = "nansen", version, about, long_about = None)]
+struct Cli {
+    /// Database: sqlite://PATH (the embedded default) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "NANSEN_DATABASE_URL", default_value = "sqlite://nansen.db", hide_env_values = true)]
+    db: String,
+    /// Log filter, e.g. info, debug, nansen_store=debug.
+    #[arg(long, global = true, env = "NANSEN_LOG", default_value = "info")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a fresh SQLite database with a realistic demo operation, and serve it.
+    ///
+    /// Uses sqlite://nansen-demo.db unless --db is given. An existing demo database is replaced;
+    /// a database holding anything but demo data is never touched.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Households to generate (about four persons each).
+        #[arg(long, default_value_t = 1500)]
+        households: usize,
+        /// Seed of the generator: the same seed gives the same people.
+        #[arg(long, default_value_t = 1951)]
+        seed: u64,
+        /// Fill the database and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve an existing database (pending migrations are applied first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage operations (an office in a country of asylum).
+    #[command(subcommand)]
+    Operation(OperationCmd),
+    /// Import households from a CSV, JSON or JSON Lines file (format: docs/import-format.md).
+    ///
+    /// The whole file is validated first; any error refuses it, with row numbers, and nothing is
+    /// written. Households whose key is already registered are skipped, so importing a file twice
+    /// is harmless.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Operation code to import into (may be left out when the database has one operation).
+        #[arg(long)]
+        operation: Option<String>,
+        /// File format; by default taken from the extension (.csv, .json, .jsonl).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Who is importing (recorded in the history).
+        #[arg(long, default_value = "import")]
+        actor: String,
+    },
+    /// Export an operation's households (CSV, JSON or JSON Lines) to a file or standard output.
+    Export {
+        /// Operation code (may be left out when the database has one operation).
+        #[arg(long)]
+        operation: Option<String>,
+        /// Format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Output file; standard output when left out.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperationCmd {
+    /// Create an operation.
+    Create {
+        /// Short code, e.g. KEN-KAK.
+        #[arg(long)]
+        code: String,
+        /// Name, e.g. "Kakuma field office".
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-3 code of the country of asylum.
+        #[arg(long)]
+        country: String,
+        /// Who determines refugee status: state, unhcr-mandate or joint.
+        #[arg(long, value_enum, default_value = "state")]
+        authority: Authority,
+    },
+    /// List operations.
+    List,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Authority {
+    State,
+    UnhcrMandate,
+    Joint,
+}
+
+impl From<Authority> for DeterminingAuthority {
+    fn from(a: Authority) -> Self {
+        match a {
+            Authority::State => Self::State,
+            Authority::UnhcrMandate => Self::UnhcrMandate,
+            Authority::Joint => Self::Joint,
+        }
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &str) -> Result<AnyStore> {
+    let url = DbUrl::parse(db).map_err(anyhow::Error::msg)?;
+    connect(&url).await.with_context(|| format!("cannot open the database {url}"))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Demo { addr, households, seed, no_serve } => {
+            let db = if std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("NANSEN_DATABASE_URL").is_some() {
+                cli.db.clone()
+            } else {
+                "sqlite://nansen-demo.db".to_string()
+            };
+            let store = demo(&db, households, seed).await?;
+            if no_serve {
+                return Ok(());
+            }
+            serve(store, &addr).await
+        }
+        Command::Serve { addr } => serve(open(&cli.db).await?, &addr).await,
+        Command::Migrate => {
+            open(&cli.db).await?;
+            println!("migrations applied: {}", DbUrl::parse(&cli.db).map_err(anyhow::Error::msg)?);
+            Ok(())
+        }
+        Command::Operation(OperationCmd::Create { code, name, country, authority }) => {
+            let store = open(&cli.db).await?;
+            let op = Operation {
+                id: OperationId::generate(),
+                code: OperationCode::parse(&code).map_err(|e| anyhow::anyhow!("--code: {e}"))?,
+                name: ShortText::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?,
+                country: Iso3::parse(&country).map_err(|e| anyhow::anyhow!("--country: {e}"))?,
+                authority: authority.into(),
+            };
+            let op = store.create_operation(op, Meta::now(Actor::parse("cli")?)).await?;
+            println!("{}\t{}\t{}\t{}", op.id, op.code, op.country, op.name);
+            Ok(())
+        }
+        Command::Operation(OperationCmd::List) => {
+            let store = open(&cli.db).await?;
+            for op in store.operations().await? {
+                let c = store.counts(op.id).await?;
+                println!("{}\t{}\t{}\t{}\t{} households\t{} persons", op.id, op.code, op.country, op.name, c.households, c.persons);
+            }
+            Ok(())
+        }
+        Command::Import { file, operation, format, actor } => {
+            let store = open(&cli.db).await?;
+            let op = pick_operation(&store, operation.as_deref()).await?;
+            let actor = Actor::parse(&actor).map_err(|e| anyhow::anyhow!("--actor: {e}"))?;
+            import(&store, op, &file, format, actor).await
+        }
+        Command::Export { operation, format, output } => {
+            let store = open(&cli.db).await?;
+            let op = pick_operation(&store, operation.as_deref()).await?;
+            export(&store, op, format, output).await
+        }
+    }
+}
+
+async fn pick_operation(store: &AnyStore, code: Option<&str>) -> Result<Operation> {
+    let ops = store.operations().await?;
+    match code {
+        Some(c) => {
+            let c = OperationCode::parse(c).map_err(|e| anyhow::anyhow!("--operation: {e}"))?;
+            ops.into_iter().find(|o| o.code == c).with_context(|| format!("no operation with code {c}; list them with `nansen operation list`"))
+        }
+        None => match ops.len() {
+            1 => Ok(ops.into_iter().next().context("no operation")?),
+            0 => bail!("the database has no operation yet; create one with `nansen operation create --code … --name … --country …`"),
+            _ => bail!("the database has several operations; name one with --operation CODE (see `nansen operation list`)"),
+        },
+    }
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} households ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+async fn import(store: &AnyStore, op: Operation, file: &std::path::Path, format: Option<Format>, actor: Actor) -> Result<()> {
+    let format = format
+        .or_else(|| Format::from_path(file))
+        .with_context(|| format!("cannot tell the format of {}: name it .csv, .json or .jsonl, or pass --format", file.display()))?;
+    let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let parsed = match format {
+        Format::Csv => transfer::read_csv(f),
+        Format::Json => transfer::read_json(f),
+        Format::Jsonl => transfer::read_jsonl(f),
+    };
+    let households = parsed.and_then(|p| transfer::validate(p, Utc::now().date_naive()));
+    let households = match households {
+        Ok(h) => h,
+        Err(errors) => {
+            let mut err = std::io::stderr().lock();
+            for e in errors.iter().take(200) {
+                let _ = writeln!(err, "{}: {e}", file.display());
+            }
+            if errors.len() > 200 {
+                let _ = writeln!(err, "… and {} more", errors.len() - 200);
+            }
+            bail!("{} refused: {} problem(s); nothing was imported. Correct the rows above and import again", file.display(), errors.len());
+        }
+    };
+    let n = households.len();
+    let pb = bar(n as u64, "importing");
+    let started = std::time::Instant::now();
+    let report = store.import(op.id, households, Meta::now(actor), &|done| pb.set_position(done as u64)).await?;
+    pb.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "imported into {}: {} households, {} persons ({:.0} persons/s); {} households already registered were skipped",
+        op.code,
+        report.households_created,
+        report.persons_created,
+        report.persons_created as f64 / secs.max(1e-9),
+        report.households_skipped
+    );
+    Ok(())
+}
+
+async fn export(store: &AnyStore, op: Operation, format: Format, output: Option<PathBuf>) -> Result<()> {
+    let total = store.counts(op.id).await?.households;
+    let sink: Box<dyn Write> = match &output {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let pb = if output.is_some() { bar(total as u64, "exporting") } else { ProgressBar::hidden() };
+    let mut after = None;
+    let mut csv_out = None;
+    let mut raw: Option<Box<dyn Write>> = None;
+    match format {
+        Format::Csv => csv_out = Some(transfer::CsvOut::new(sink)?),
+        Format::Json | Format::Jsonl => raw = Some(sink),
+    }
+    let mut first = true;
+    if let (Format::Json, Some(w)) = (format, raw.as_mut()) {
+        w.write_all(b"[\n")?;
+    }
+    loop {
+        let page = store.households_after(op.id, after, 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.household.id);
+        for v in &page {
+            if let Some(c) = csv_out.as_mut() {
+                c.household(v)?;
+            } else if let Some(w) = raw.as_mut() {
+                if format == Format::Json && !first {
+                    w.write_all(b",\n")?;
+                }
+                serde_json::to_writer(&mut *w, &transfer::to_input(v))?;
+                if format == Format::Jsonl {
+                    w.write_all(b"\n")?;
+                }
+                first = false;
+            }
+        }
+        pb.inc(page.len() as u64);
+    }
+    if let Some(c) = csv_out {
+        c.finish()?;
+    }
+    if let Some(mut w) = raw {
+        if format == Format::Json {
+            w.write_all(b"\n]\n")?;
+        }
+        w.flush()?;
+    }
+    pb.finish_and_clear();
+    if let Some(p) = output {
+        eprintln!("exported {total} households of {} to {}", op.code, p.display());
+    }
+    Ok(())
+}
+
+/// The demo operation's code. A database whose operations all carry it may be replaced by `demo`.
+const DEMO_CODE: &str = "DEMO-KAK";
+
+async fn demo(db: &str, households: usize, seed: u64) -> Result<AnyStore> {
+    let url = DbUrl::parse(db).map_err(anyhow::Error::msg)?;
+    let DbUrl::Sqlite(u) = &url else { bail!("the demo runs on SQLite only: pass --db sqlite://PATH or leave --db out") };
+    let path = u.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or("").to_string();
+    if std::path::Path::new(&path).exists() {
+        let existing = open(db).await?;
+        let ops = existing.operations().await?;
+        if ops.iter().any(|o| o.code.as_str() != DEMO_CODE) {
+            bail!("{path} holds data that is not the demo's; the demo will not replace it. Pass another --db, e.g. --db sqlite://nansen-demo.db");
+        }
+        drop(existing);
+        for suffix in ["", "-wal", "-shm"] {
+            let f = format!("{path}{suffix}");
+            if std::path::Path::new(&f).exists() {
+                std::fs::remove_file(&f).with_context(|| format!("cannot replace the old demo database {f}"))?;
+            }
+        }
+    }
+    let store = open(db).await?;
+    let op = Operation {
+        id: OperationId::generate(),
+        code: OperationCode::parse(DEMO_CODE)?,
+        name: ShortText::parse("Kakuma field office (demo)")?,
+        country: Iso3::parse("KEN")?,
+        authority: DeterminingAuthority::Joint,
+    };
+    let op = store.create_operation(op, Meta::now(Actor::parse("demo")?)).await?;
+    let today = Utc::now().date_naive();
+    let inputs = nansen_demo::generate(seed, households, today);
+    let mut valid = Vec::with_capacity(inputs.len());
+    for (i, h) in inputs.iter().enumerate() {
+        valid.push(nansen_domain::NewHousehold::parse(h, today).map_err(|e| anyhow::anyhow!("demo household {i} is invalid: {e}"))?);
+    }
+    let pb = bar(valid.len() as u64, "demo data");
+    let report = store.import(op.id, valid, Meta::now(Actor::parse("demo")?), &|d| pb.set_position(d as u64)).await?;
+    pb.finish_and_clear();
+    println!("Demo database {path}: operation {} ({}), {} households, {} persons.", op.code, op.name, report.households_created, report.persons_created);
+    Ok(store)
+}
+
+async fn serve(store: AnyStore, addr: &str) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}; is another server running there? choose another with --addr"))?;
+    let local = listener.local_addr()?;
+    println!("Nansen is serving on http://{local}/  (API: http://{local}/api/v1, OpenAPI: http://{local}/api/openapi.json)");
+    println!("Accounts and sign-in are not built yet: the server listens on {local} only; do not expose it.");
+    let _ = std::io::stdout().flush();
+    nansen_server::serve(AppState { store }, listener).await.context("the server stopped with an error")
+}

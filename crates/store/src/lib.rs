@@ -21,6 +21,8 @@ mod model;
 mod postgres;
 mod rows;
 mod sqlite;
+#[cfg(feature = "test-support")]
+pub mod testing;
 mod writer;
 
 pub use any::{connect, AnyStore, DbUrl};

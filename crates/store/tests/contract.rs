@@ -1,8 +1,7 @@
 //! The storage contract: one suite, run against SQLite and PostgreSQL.
 //!
-//! PostgreSQL tests connect to `NANSEN_TEST_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`), create a fresh database per test and drop it
-//! afterwards. They FAIL (never skip) when PostgreSQL cannot be reached.
+//! PostgreSQL tests use [`nansen_store::testing::TestDb`]: a fresh database per test, and a
+//! failure (never a skip) when PostgreSQL cannot be reached.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{NaiveDate, Utc};
@@ -10,59 +9,8 @@ use nansen_domain::*;
 use nansen_store::*;
 use std::sync::Arc;
 
-mod harness {
-    use super::*;
-    use sqlx::Connection;
+use nansen_store::testing::{raw, TestDb};
 
-    pub struct TestDb {
-        pub url: String,
-        _dir: Option<tempfile::TempDir>,
-        pg_drop: Option<(String, String)>,
-    }
-
-    impl TestDb {
-        pub async fn sqlite() -> Self {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}", dir.path().join("t.db").display());
-            Self { url, _dir: Some(dir), pg_drop: None }
-        }
-
-        pub async fn postgres() -> Self {
-            let admin = std::env::var("NANSEN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-                panic!("PostgreSQL is not reachable at {admin} ({e}): start it (pg_ctlcluster 15 main start) or set NANSEN_TEST_POSTGRES_URL")
-            });
-            let name = format!("nansen_test_{}", uuid::Uuid::now_v7().simple());
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-            Self { url: format!("{base}/{name}"), _dir: None, pg_drop: Some((admin, name)) }
-        }
-
-        pub async fn open(&self) -> AnyStore {
-            connect(&DbUrl::parse(&self.url).unwrap()).await.unwrap()
-        }
-
-        pub async fn cleanup(self) {
-            if let Some((admin, name)) = &self.pg_drop {
-                if let Ok(mut c) = sqlx::PgConnection::connect(admin).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await;
-                }
-            }
-        }
-    }
-
-    /// Executes raw SQL against the test database, bypassing Nansen.
-    pub async fn raw(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
-        if db.url.starts_with("sqlite") {
-            let mut c = sqlx::SqliteConnection::connect(&db.url).await?;
-            Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
-        } else {
-            let mut c = sqlx::PgConnection::connect(&db.url).await?;
-            Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
-        }
-    }
-}
-use harness::*;
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
