@@ -1,0 +1,200 @@
+//! The `nansen` binary end to end: demo, import/export round trips, refusal of malformed files,
+//! and durability of an acknowledged write across a crash (kill -9) on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use nansen_store::testing::TestDb;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn nansen(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nansen")).arg("--db").arg(db).args(args).env("NANSEN_LOG", "warn").stdin(Stdio::null()).output().unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn persons(db: &str) -> usize {
+    let out = ok(&nansen(db, &["operation", "list"]));
+    out.lines().filter_map(|l| l.split('\t').nth(5)).filter_map(|p| p.split(' ').next()?.parse::<usize>().ok()).sum()
+}
+
+const CSV: &str = "household_key,relationship,given_name,family_name,given_name_original,family_name_original,sex,date_of_birth,citizenship,languages,document_kind,document_number,specific_needs,address\n\
+K-1,PA,Mohammed,Al-Ahmad,محمد,الأحمد,M,1979,SYR,ar,passport,N0001,,Block A\n\
+K-1,SPS,Huda,Al-Ahmad,هدى,الأحمد,F,1983-02,SYR,ar,,,WR-LC,Block A\n\
+K-2,PA,Cheol-su,Kim,철수,김,M,1990-11-02,PRK,ko,,,TR,\n\
+K-3,PA,Tesfay,Gebremedhin,ተስፋይ,ገብረመድህን,M,1995,ERI,ti,national_id,ER-55,UC-UM;SM-CI,Zone 4\n";
+
+#[test]
+fn import_export_round_trip_and_idempotence() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = format!("sqlite://{}", dir.path().join("a.db").display());
+    let b = format!("sqlite://{}", dir.path().join("b.db").display());
+    let file = dir.path().join("in.csv");
+    std::fs::write(&file, CSV).unwrap();
+    for db in [&a, &b] {
+        ok(&nansen(db, &["operation", "create", "--code", "TUR-GAZ", "--name", "Gaziantep", "--country", "TUR"]));
+    }
+    let out = ok(&nansen(&a, &["import", file.to_str().unwrap()]));
+    assert!(out.contains("3 households, 4 persons"), "{out}");
+    let again = ok(&nansen(&a, &["import", file.to_str().unwrap()]));
+    assert!(again.contains("0 households, 0 persons") && again.contains("3 households already registered"), "{again}");
+    assert_eq!(persons(&a), 4);
+
+    // CSV: export, import elsewhere, export again: the same rows but for the case numbers
+    let e1 = dir.path().join("e1.csv");
+    ok(&nansen(&a, &["export", "--output", e1.to_str().unwrap()]));
+    ok(&nansen(&b, &["import", e1.to_str().unwrap()]));
+    let e2 = ok(&nansen(&b, &["export"]));
+    let strip = |s: &str| {
+        let mut rows: Vec<String> = s.lines().map(|l| l.rsplit_once(',').map(|x| x.0.to_string()).unwrap_or_default()).collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(strip(&std::fs::read_to_string(&e1).unwrap()), strip(&e2));
+    assert!(e2.contains("ተስፋይ") && e2.contains("UC-UM;SM-CI"));
+
+    // JSON and JSON Lines round trips keep everything
+    for fmt in ["json", "jsonl"] {
+        let f = dir.path().join(format!("e.{fmt}"));
+        ok(&nansen(&a, &["export", "--format", fmt, "--output", f.to_str().unwrap()]));
+        let c = format!("sqlite://{}", dir.path().join(format!("c-{fmt}.db")).display());
+        ok(&nansen(&c, &["operation", "create", "--code", "TUR-X", "--name", "Other office", "--country", "TUR"]));
+        let out = ok(&nansen(&c, &["import", f.to_str().unwrap()]));
+        assert!(out.contains("3 households, 4 persons"), "{fmt}: {out}");
+    }
+}
+
+#[test]
+fn malformed_files_are_refused_with_row_numbers_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("m.db").display());
+    ok(&nansen(&db, &["operation", "create", "--code", "TUR-GAZ", "--name", "Gaziantep", "--country", "TUR"]));
+    let bad = "household_key,relationship,given_name,sex,date_of_birth,citizenship\n\
+G-1,PA,Amina,F,1990,SYR\n\
+G-2,PA,Omar,M,1980-02-30,SYR\n\
+G-3,PA,Ali,M,1970,QQQ\n\
+G-4,CHD,Sara,F,2012,SYR\n";
+    let f = dir.path().join("bad.csv");
+    std::fs::write(&f, bad).unwrap();
+    let o = nansen(&db, &["import", f.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    for needle in ["row 3", "date_of_birth", "row 4", "citizenship", "row 5", "principal applicant", "nothing was imported"] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert_eq!(persons(&db), 0);
+    for (name, content, needle) in [
+        ("empty.csv", "", "empty"),
+        ("header.csv", "household_key,relationship,given_name,sex\n", "no rows"),
+        ("empty.json", "[]", "no households"),
+        ("broken.json", "[{\"registration_key\": \"A\", \"members\": [", "row"),
+        ("x.txt", "hello", "cannot tell the format"),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, content).unwrap();
+        let o = nansen(&db, &["import", f.to_str().unwrap()]);
+        assert!(!o.status.success(), "{name}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(needle), "{name}: {err}");
+    }
+    assert_eq!(persons(&db), 0);
+}
+
+#[test]
+fn demo_builds_a_database_and_never_replaces_real_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let out = ok(&nansen(&db, &["demo", "--no-serve", "--households", "300"]));
+    assert!(out.contains("300 households"), "{out}");
+    let n = persons(&db);
+    assert!(n > 700, "{n}");
+    // a second run replaces the demo with the same people (deterministic seed)
+    ok(&nansen(&db, &["demo", "--no-serve", "--households", "300"]));
+    assert_eq!(persons(&db), n);
+    let real = format!("sqlite://{}", dir.path().join("real.db").display());
+    ok(&nansen(&real, &["operation", "create", "--code", "KEN-NBO", "--name", "Nairobi", "--country", "KEN"]));
+    let o = nansen(&real, &["demo", "--no-serve"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("will not replace"));
+    let o = nansen("mysql://x", &["migrate"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("sqlite://PATH"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(db: &str, port: u16) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_nansen"))
+        .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env("NANSEN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return child;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the server did not start");
+}
+
+async fn acknowledged_write_survives_kill_9(db: &str) {
+    ok(&nansen(db, &["operation", "create", "--code", "BGD-CXB", "--name", "Cox's Bazar", "--country", "BGD"]));
+    let port = free_port();
+    let mut child = start(db, port);
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let ops: serde_json::Value = client.get(format!("{base}/api/v1/operations")).send().await.unwrap().json().await.unwrap();
+    let op = ops[0]["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        let r = client
+            .post(format!("{base}/api/v1/operations/{op}/persons"))
+            .json(&serde_json::json!({"given_name": format!("Nur{}", "a".repeat(i % 3 + 1)), "family_name": "Begum", "sex": "F", "citizenship": "stateless", "date_of_birth": "1998"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        ids.push(v["members"][0]["id"].as_str().unwrap().to_string());
+    }
+    child.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    child.wait().unwrap();
+    let mut child = start(db, port);
+    let client = reqwest::Client::new(); // the old connections died with the server
+    for id in &ids {
+        let r = client.get(format!("{base}/api/v1/persons/{id}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{id} was acknowledged but lost");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn sqlite_acknowledged_write_survives_kill_9() {
+    let db = TestDb::sqlite().await;
+    acknowledged_write_survives_kill_9(&db.url).await;
+}
+
+#[tokio::test]
+async fn postgres_acknowledged_write_survives_kill_9() {
+    let db = TestDb::postgres().await;
+    acknowledged_write_survives_kill_9(&db.url).await;
+    db.cleanup().await;
+}
+
+#[test]
+fn help_documents_every_command() {
+    let o = Command::new(env!("CARGO_BIN_EXE_nansen")).arg("--help").output().unwrap();
+    let h = String::from_utf8_lossy(&o.stdout);
+    for c in ["demo", "serve", "migrate", "operation", "import", "export"] {
+        assert!(h.contains(c), "{c} missing from --help");
+    }
+    assert!(Path::new(env!("CARGO_BIN_EXE_nansen")).exists());
+}
