@@ -23,7 +23,7 @@
 //! trained officer makes, and applies the law to them; every output says why.
 
 pub mod assessment;
-
+pub mod guard;
 pub mod jurisdiction;
 pub mod procedure;
 
@@ -55,6 +55,6 @@ impl std::fmt::Display for Citation {
 }
 
 pub use assessment::{assess, assess_json, Assessment, Basis, CheckedFacts, Facts, OfficerDecision, Recommendation};
-
+pub use guard::{evaluate_group, evaluate_removal, GuardVerdict, PersonProtectionFacts, RemovalRequest};
 pub use jurisdiction::{profile_for, profiles, JurisdictionProfile};
 pub use procedure::{pending, Action, ClaimState, Outcome, ProcedureRules, Track};
