@@ -39,6 +39,9 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
+    /// Free text for people reading the file (e.g. a summary of the case). Ignored by the assessment.
+    #[serde(default)]
+    pub note: Option<String>,
     /// The person's nationality or nationalities, or statelessness with the countries of former habitual residence.
     pub nationality: NationalityFacts,
     /// One entry per country of reference: each country of nationality, or each country of former habitual
@@ -750,15 +753,19 @@ pub enum ExclusionClause {
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Art. 1A(2) of the 1951 Convention (as applied by the 1967 Protocol, Art. I(2)).
+    #[serde(rename = "convention_1a2")]
     Convention1A2,
     /// Art. 1D second paragraph: *ipso facto* entitled to the benefits of the Convention.
+    #[serde(rename = "convention_1d2")]
     Convention1D2,
     /// UNHCR's mandate (Statute para. 6B and the extended mandate), where the State is not bound: a non-party,
     /// or a State keeping the geographic limitation for events outside Europe.
     UnhcrMandate,
     /// 1969 OAU Convention, Art. I(2).
+    #[serde(rename = "oau_article_i2")]
     OauArticleI2,
     /// 1984 Cartagena Declaration, conclusion III(3), as incorporated in national law.
+    #[serde(rename = "cartagena_iii3")]
     CartagenaIII3,
     /// Complementary protection (CAT Art. 3, ICCPR Arts 6-7, national subsidiary protection).
     Complementary,
@@ -782,6 +789,7 @@ pub enum Basis {
 #[allow(missing_docs)]
 pub enum Step {
     Cessation,
+    #[serde(rename = "art_1d")]
     Art1D,
     Nationality,
     OutsideCountry,
@@ -793,7 +801,9 @@ pub enum Step {
     GeographicLimitation,
     RegionalOau,
     RegionalCartagena,
+    #[serde(rename = "art_1e")]
     Art1E,
+    #[serde(rename = "art_1f")]
     Art1F,
     ComplementaryProtection,
     Conclusion,
@@ -847,8 +857,10 @@ pub struct AbsoluteBar {
 #[serde(rename_all = "snake_case")]
 pub enum AbsoluteBarInstrument {
     /// Convention against Torture, Art. 3.
+    #[serde(rename = "cat_article_3")]
     CatArticle3,
     /// ICCPR, Art. 7 (Human Rights Committee General Comment No. 20 para. 9; No. 31 para. 12).
+    #[serde(rename = "iccpr_article_7")]
     IccprArticle7,
 }
 
@@ -1779,6 +1791,7 @@ mod tests {
     }
     fn nationals(cs: Vec<CountryFacts>) -> Facts {
         Facts {
+            note: None,
             nationality: NationalityFacts::Nationals { countries: cs.iter().map(|c| c.country).collect() },
             countries: cs,
             art_1d: None,

@@ -189,7 +189,9 @@ pub struct PersonProtectionFacts {
     pub recorded_status: Option<RecordedStatus>,
     /// Identity established.
     pub identity_established: bool,
-    /// Nationality as established.
+    /// Nationality as established (`{"kind": "countries", "countries": ["SYR"]}`, `{"kind": "stateless"}` or
+    /// `{"kind": "undetermined"}`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub nationality: Citizenship,
     /// Recorded risks of torture or cruel, inhuman or degrading treatment.
     #[serde(default)]

@@ -21,8 +21,10 @@ pub const TREATY_PARTIES_CSV: &str = include_str!("../../data/treaty_parties.csv
 #[serde(rename_all = "snake_case")]
 pub enum Instrument {
     /// Convention relating to the Status of Refugees, Geneva, 28 July 1951 (UNTS vol. 189, p. 137).
+    #[serde(rename = "convention_1951")]
     Convention1951,
     /// Protocol relating to the Status of Refugees, New York, 31 January 1967 (UNTS vol. 606, p. 267).
+    #[serde(rename = "protocol_1967")]
     Protocol1967,
 }
 
@@ -130,11 +132,13 @@ pub enum RegionalInstrument {
     /// 1969 OAU Convention Governing the Specific Aspects of Refugee Problems in Africa, Art. I(2):
     /// "external aggression, occupation, foreign domination or events seriously disturbing public order
     /// in either part or the whole of his country of origin or nationality".
+    #[serde(rename = "oau_convention_1969")]
     OauConvention1969,
     /// 1984 Cartagena Declaration on Refugees, conclusion III(3): lives, safety or freedom threatened by
     /// "generalized violence, foreign aggression, internal conflicts, massive violation of human rights or
     /// other circumstances which have seriously disturbed public order". A declaration, binding only where
     /// national law incorporates it.
+    #[serde(rename = "cartagena_declaration_1984")]
     CartagenaDeclaration1984,
 }
 

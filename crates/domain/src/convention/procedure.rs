@@ -204,6 +204,7 @@ pub struct PrimaFacieDeclaration {
 #[serde(rename_all = "snake_case")]
 pub enum PrimaFacieBasis {
     /// Art. 1A(2) of the 1951 Convention: readily apparent, objective circumstances in the country of origin.
+    #[serde(rename = "convention_1a2")]
     Convention1A2,
     /// A regional definition.
     Regional(RegionalInstrument),
