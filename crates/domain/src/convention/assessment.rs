@@ -215,8 +215,8 @@ pub enum PersecutionActor {
     },
 }
 
-/// The State's protection against non-State actors (Handbook para. 65; *Canada (AG) v Ward* [1993] 2 SCR 689;
-/// *Horvath v SSHD* [2001] 1 AC 489).
+/// The State's protection against non-State actors (Handbook para. 65; *Canada (AG) v Ward* \[1993\] 2 SCR 689;
+/// *Horvath v SSHD* \[2001\] 1 AC 489).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -255,7 +255,7 @@ pub enum NexusVia {
     #[default]
     Persecutor,
     /// The persecutor's reason is not a Convention ground, but the State withholds protection for a Convention
-    /// reason (*R v IAT, ex p Shah; Islam v SSHD* [1999] UKHL 20; UNHCR Gender Guidelines, 2002, para. 21).
+    /// reason (*R v IAT, ex p Shah; Islam v SSHD* \[1999\] UKHL 20; UNHCR Gender Guidelines, 2002, para. 21).
     StateFailureToProtect,
 }
 
@@ -298,7 +298,7 @@ pub struct SocialGroup {
 }
 
 /// How likely the feared harm is, assessed on the basis that the person lives openly (*HJ (Iran) and HT
-/// (Cameroon) v SSHD* [2010] UKSC 31: no one can be required to conceal a protected characteristic).
+/// (Cameroon) v SSHD* \[2010\] UKSC 31: no one can be required to conceal a protected characteristic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -306,7 +306,7 @@ pub enum Likelihood {
     /// A remote or speculative possibility.
     Remote,
     /// A reasonable possibility / real chance / reasonable degree of likelihood: enough (*INS v Cardoza-Fonseca*
-    /// 480 US 421 (1987); *Chan v MIEA* (1989) 169 CLR 379; *R v SSHD, ex p Sivakumaran* [1988] AC 958).
+    /// 480 US 421 (1987); *Chan v MIEA* (1989) 169 CLR 379; *R v SSHD, ex p Sivakumaran* \[1988\] AC 958).
     ReasonablePossibility,
     /// More likely than not (more than is needed).
     MoreLikelyThanNot,
@@ -322,12 +322,12 @@ pub struct Fear {
     /// The likelihood of the harm on return.
     pub likelihood: Likelihood,
     /// The person cannot be expected to express fear (a young child, a person with a mental disability):
-    /// the objective element then suffices (Handbook paras 213-219; UNHCR GIP No. 8 on child asylum claims,
+    /// the objective element then suffices (Handbook paras 206-219; UNHCR GIP No. 8 on child asylum claims,
     /// 2009, para. 11).
     #[serde(default)]
     pub limited_capacity_to_express_fear: bool,
     /// The person would conceal their identity, belief or opinion to avoid harm. Never a reason to refuse
-    /// (*HJ and HT* [2010] UKSC 31; CJEU *Y and Z* C-71/11 and C-99/11; *X, Y and Z* C-199/12 to C-201/12).
+    /// (*HJ and HT* \[2010\] UKSC 31; CJEU *Y and Z* C-71/11 and C-99/11; *X, Y and Z* C-199/12 to C-201/12).
     #[serde(default)]
     pub would_conceal_to_avoid_harm: bool,
 }
@@ -346,7 +346,7 @@ pub struct InternalRelocation {
     /// (GIP No. 4 paras 7(I)(c)-(d), 15-21).
     pub risk_in_area: bool,
     /// Relocation would be unduly harsh: the person could not lead a relatively normal life without undue
-    /// hardship (GIP No. 4 paras 7(II), 22-30; *Januzi v SSHD* [2006] UKHL 5; *AH (Sudan)* [2007] UKHL 49).
+    /// hardship (GIP No. 4 paras 7(II), 22-30; *Januzi v SSHD* \[2006\] UKHL 5; *AH (Sudan)* \[2007\] UKHL 49).
     pub unduly_harsh: bool,
 }
 
@@ -423,7 +423,7 @@ pub enum UnrwaSituation {
     /// Left UNRWA's area voluntarily and could return and receive it again.
     LeftVoluntarily,
     /// Forced to leave for reasons beyond their control: personal safety at serious risk and UNRWA unable to
-    /// secure living conditions in line with its mission (CJEU *El Kott* C-364/11, paras 58-65).
+    /// secure living conditions in line with its mission (CJEU *El Kott* C-364/11, 2012).
     CeasedBeyondControl,
     /// UNRWA's mandate ended or it can no longer carry out its mission.
     UnrwaEnded,
@@ -503,7 +503,7 @@ pub struct SeriousCrimeFacts {
     /// A serious crime (e.g. murder, rape, armed robbery; not petty offences).
     pub serious: bool,
     /// Non-political: the political motive does not predominate, or the act is grossly disproportionate to it
-    /// (Guidelines para. 15; *T v Immigration Officer* [1996] AC 742).
+    /// (Guidelines para. 15; *T v Immigration Officer* \[1996\] AC 742).
     pub non_political: bool,
     /// Committed outside the country of refuge before admission as a refugee (Handbook para. 153).
     pub outside_country_of_refuge_before_admission: bool,
@@ -520,10 +520,10 @@ pub struct ExclusionAllegation {
     pub description: String,
     /// There are "serious reasons for considering" that the person committed the act: clear and credible
     /// evidence, though not proof beyond reasonable doubt (Guidelines on Exclusion para. 35; *Al-Sirri*
-    /// [2012] UKSC 54, para. 75).
+    /// \[2012\] UKSC 54).
     pub serious_reasons_for_considering: bool,
     /// The person is individually responsible: committed, ordered, incited or made a significant contribution
-    /// with knowledge (Guidelines paras 18-19; *JS (Sri Lanka) v SSHD* [2010] UKSC 15). Membership of an
+    /// with knowledge (Guidelines paras 18-19; *JS (Sri Lanka) v SSHD* \[2010\] UKSC 15). Membership of an
     /// organisation alone is not enough.
     pub individual_responsibility: bool,
     /// Defences found to apply.
@@ -786,26 +786,41 @@ pub enum Basis {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
 pub enum Step {
+    /// Art. 1C cessation review.
     Cessation,
+    /// Art. 1D: Palestine refugees and UNRWA.
     #[serde(rename = "art_1d")]
     Art1D,
+    /// Multiple nationality, ineffective nationality, statelessness (Art. 1A(2) second paragraph; Handbook 104-107).
     Nationality,
+    /// Outside the country of nationality or former habitual residence.
     OutsideCountry,
+    /// Whether the harm amounts to persecution.
     Persecution,
+    /// The actor of persecution and the availability of State protection.
     StateProtection,
+    /// The link to a Convention ground.
     Nexus,
+    /// Subjective fear and objective basis.
     WellFoundedFear,
+    /// Internal flight or relocation alternative.
     InternalRelocation,
+    /// The Art. 1B(1)(a) limitation, and recognition under the mandate.
     GeographicLimitation,
+    /// OAU Convention Art. I(2).
     RegionalOau,
+    /// Cartagena Declaration III(3).
     RegionalCartagena,
+    /// Art. 1E.
     #[serde(rename = "art_1e")]
     Art1E,
+    /// Art. 1F.
     #[serde(rename = "art_1f")]
     Art1F,
+    /// Complementary protection.
     ComplementaryProtection,
+    /// The conclusion.
     Conclusion,
 }
 
@@ -887,7 +902,7 @@ pub struct Assessment {
 /// Countries whose events count as "events occurring in Europe" by default (Art. 1B(1)(a)): UN M49 region
 /// Europe, plus the Council of Europe member States M49 puts in Western Asia (Armenia, Azerbaijan, Cyprus,
 /// Georgia, Türkiye). **Uncertain:** each State reads "Europe" in its own law (Türkiye's Law on Foreigners and
-/// International Protection, 2013, Art. 3(1)(b), uses Council of Europe membership); set `events_in_europe`
+/// International Protection, 2013, Art. 3, defines European countries by Council of Europe membership); set `events_in_europe`
 /// per country to override.
 pub const EUROPE: &[&str] = &[
     "ALB", "AND", "ARM", "AUT", "AZE", "BEL", "BGR", "BIH", "BLR", "CHE", "CYP", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA", "FRO", "GBR",
@@ -1093,7 +1108,7 @@ fn refugee_in_respect_of(c: &CountryFacts, chain: &mut Chain) -> bool {
     let mut cite = String::from("Handbook paras 37-42; INS v Cardoza-Fonseca 480 US 421 (1987); Chan v MIEA (1989) 169 CLR 379; R v SSHD ex p Sivakumaran [1988] AC 958");
     if !c.fear.subjective_fear {
         explanation.push_str("; the subjective element is not required of a person who cannot be expected to express fear");
-        cite.push_str("; Handbook paras 213-219; UNHCR GIP No. 8 (2009) para. 11");
+        cite.push_str("; Handbook paras 206-219 (mentally disturbed persons, unaccompanied minors); UNHCR GIP No. 8 (2009) para. 11");
     }
     if c.fear.would_conceal_to_avoid_harm {
         explanation.push_str("; that the person might conceal their identity, belief or opinion to avoid harm is no reason to refuse");
@@ -1329,7 +1344,7 @@ fn art_1f(f: &Facts, chain: &mut Chain) -> Option<ExclusionClause> {
         };
         let not_met = |chain: &mut Chain, why: String, c: &str| chain.push(Step::Art1F, None, Finding::NotMet, format!("{}: {why}", a.description), c);
         if !a.serious_reasons_for_considering {
-            not_met(chain, "there are no serious reasons for considering that the person committed the act".into(), "UNHCR Guidelines on Exclusion (2003) para. 35; Al-Sirri [2012] UKSC 54 para. 75");
+            not_met(chain, "there are no serious reasons for considering that the person committed the act".into(), "UNHCR Guidelines on Exclusion (2003) para. 35; Al-Sirri v SSHD [2012] UKSC 54");
             continue;
         }
         if !a.individual_responsibility {
@@ -1408,7 +1423,7 @@ pub fn assess(facts: &CheckedFacts, jurisdiction: &JurisdictionProfile) -> Asses
             None,
             Finding::NotApplicable,
             "the person never actually availed themselves of UNRWA protection or assistance; Art. 1D does not apply and the claim is assessed under Art. 1A(2)",
-            "1951 Convention, Art. 1D; CJEU Bolbol C-31/09 paras 50-53",
+            "1951 Convention, Art. 1D; CJEU Bolbol C-31/09 (2010)",
         ),
         Some(d) => match d.situation {
             UnrwaSituation::Receiving | UnrwaSituation::LeftVoluntarily => {
@@ -1417,7 +1432,7 @@ pub fn assess(facts: &CheckedFacts, jurisdiction: &JurisdictionProfile) -> Asses
                     None,
                     Finding::Met,
                     "the person is receiving UNRWA protection or assistance, or left UNRWA's area voluntarily and could receive it again: the Convention does not apply (Art. 1D first paragraph)",
-                    "1951 Convention, Art. 1D first paragraph; CJEU Bolbol C-31/09; CJEU El Kott C-364/11 paras 49-52; UNHCR GIP No. 13 (2017)",
+                    "1951 Convention, Art. 1D first paragraph; CJEU Bolbol C-31/09; CJEU El Kott C-364/11; UNHCR GIP No. 13 (2017)",
                 );
                 chain.push(Step::Conclusion, None, Finding::Met, "excluded under Art. 1D first paragraph", "1951 Convention, Art. 1D");
                 return finish(chain, Recommendation::Excluded, Basis::Exclusion(ExclusionClause::Art1D), absolute_bars);
@@ -1428,7 +1443,7 @@ pub fn assess(facts: &CheckedFacts, jurisdiction: &JurisdictionProfile) -> Asses
                     None,
                     Finding::Met,
                     "UNRWA protection or assistance has ceased for reasons beyond the person's control: they are ipso facto entitled to the benefits of the Convention, without having to show a well-founded fear under Art. 1A(2), unless 1E or 1F applies",
-                    "1951 Convention, Art. 1D second paragraph; CJEU El Kott C-364/11 paras 58-81; UNHCR GIP No. 13 (2017)",
+                    "1951 Convention, Art. 1D second paragraph; CJEU El Kott C-364/11 (2012); UNHCR GIP No. 13 (2017)",
                 );
                 inclusion = Some(if j.is_party() { Basis::Convention1D2 } else { Basis::UnhcrMandate });
             }
@@ -1984,7 +1999,7 @@ mod tests {
             ("more likely than not", fear(true, Likelihood::MoreLikelyThanNot, false, false), Recognised),
             ("Chan: a remote possibility is no real chance", fear(true, Likelihood::Remote, false, false), Rejected),
             ("Handbook 38: no subjective fear", fear(false, Likelihood::MoreLikelyThanNot, false, false), Rejected),
-            ("Handbook 213-219: a child cannot be expected to express fear", fear(false, Likelihood::ReasonablePossibility, true, false), Recognised),
+            ("Handbook 213-219 / GIP 8: a child cannot be expected to express fear", fear(false, Likelihood::ReasonablePossibility, true, false), Recognised),
             ("HJ and HT: concealment is not required", fear(true, Likelihood::ReasonablePossibility, false, true), Recognised),
         ];
         for (name, fear, expected) in cases {

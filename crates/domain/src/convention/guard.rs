@@ -126,7 +126,7 @@ pub struct Art33_2Exception {
     /// The ground.
     pub ground: Art33_2Ground,
     /// The refugee was heard and could contest the decision (due process: UNHCR Advisory Opinion on
-    /// Non-Refoulement, 2007, para. 11; EXCOM Conclusion No. 7 (XXVIII) 1977 (e)).
+    /// Non-Refoulement, 2007; EXCOM Conclusion No. 7 (XXVIII) 1977 on expulsion and its procedural safeguards).
     pub person_heard: bool,
 }
 
@@ -246,29 +246,50 @@ pub struct GuardContext {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
 pub enum RefusalCode {
+    /// No protection record exists for the person.
     NoProtectionRecord,
+    /// The person is not named in the request.
     NotInRequest,
+    /// Never individually screened.
     NotIndividuallyScreened,
+    /// Protection needs indicated but no determination.
     NoStatusDetermination,
+    /// A claim, review or appeal is pending or the appeal window is open.
     ClaimPending,
+    /// A closed file may still be reopened.
     ReopeningPossible,
+    /// The file was closed as a duplicate; use the file kept.
     ClosedAsDuplicate,
+    /// A refugee without a valid Art. 33(2) decision.
     RecognisedRefugee,
+    /// A beneficiary of complementary protection.
     ComplementaryProtection,
+    /// A recorded risk of torture or CIDT in the destination (absolute).
     TortureRisk,
+    /// Return of a refugee, claimant or beneficiary to the country fled.
     ReturnToCountryOfOrigin,
+    /// A third country not individually assessed as safe.
     ChainRefoulementRisk,
+    /// Identity not established.
     IdentityNotEstablished,
+    /// Nationality not established.
     NationalityUnknown,
+    /// Voluntary repatriation: no informed consent recorded.
     MissingInformedConsent,
+    /// Voluntary repatriation: consent given by someone else.
     ConsentNotGivenByThePerson,
+    /// Voluntary repatriation: not informed of conditions of return.
     NotInformedOfConditions,
+    /// Voluntary repatriation: no voluntariness interview.
     MissingVoluntarinessInterview,
+    /// Voluntary repatriation: the interview does not establish a free decision.
     VoluntarinessNotEstablished,
+    /// Voluntary repatriation: no consent from the child's guardian.
     ChildWithoutGuardianConsent,
+    /// Voluntary repatriation: a child returning without the guardian and no best-interests determination.
     ChildBestInterestsNotAssessed,
+    /// A record is dated after today.
     RecordDatedInFuture,
 }
 
@@ -372,7 +393,7 @@ pub fn evaluate_removal(person: &PersonProtectionFacts, request: &RemovalRequest
                     "the claim is {} and a claim, review or appeal is pending or the appeal window is open; no removal until it is final",
                     claim.stage().kind()
                 ),
-                "1951 Convention, Art. 33(1); EXCOM Conclusion No. 8 (XXVIII) 1977 para. (e)(vii); UNHCR Procedural Standards (2005) §7.1 (suspensive effect)",
+                "1951 Convention, Art. 33(1); EXCOM Conclusion No. 8 (XXVIII) 1977 para. (e)(vii); UNHCR Procedural Standards (2005) Unit 7 (appeals)",
             );
         }
         if let Stage::Closed { reason, reopenable_until } = claim.stage() {
@@ -381,13 +402,13 @@ pub fn evaluate_removal(person: &PersonProtectionFacts, request: &RemovalRequest
                     &mut v,
                     RefusalCode::ClosedAsDuplicate,
                     "this file was closed as a duplicate; evaluate the person on the file that was kept",
-                    "UNHCR Procedural Standards (2005) Unit 10",
+                    "UNHCR Procedural Standards (2005) (closure of files)",
                 ),
                 ClosureReason::Abandoned | ClosureReason::Withdrawn if reopenable_until.is_some_and(|u| today <= u) => refuse(
                     &mut v,
                     RefusalCode::ReopeningPossible,
                     format!("the claim was closed without a decision and may be reopened until {}; no removal before then", reopenable_until.unwrap_or(today)),
-                    "UNHCR Procedural Standards (2005) Unit 10 (reopening); 1951 Convention, Art. 33(1)",
+                    "UNHCR Procedural Standards (2005) (reopening of closed files); 1951 Convention, Art. 33(1)",
                 ),
                 _ => {}
             }
@@ -448,7 +469,7 @@ pub fn evaluate_removal(person: &PersonProtectionFacts, request: &RemovalRequest
             &mut v,
             RefusalCode::IdentityNotEstablished,
             "the person's identity is not established, so their protection record cannot be verified; establish identity first",
-            "EXCOM Conclusion No. 8 (XXVIII) 1977; EXCOM Conclusion No. 91 (LII) 2001 (registration); UNHCR Procedural Standards (2005) §3.2",
+            "EXCOM Conclusion No. 8 (XXVIII) 1977; EXCOM Conclusion No. 91 (LII) 2001 (registration); UNHCR Procedural Standards (2005) Unit 3 (registration)",
         );
     }
     let origins: Vec<Iso3> = match &person.nationality {
@@ -491,7 +512,7 @@ pub fn evaluate_removal(person: &PersonProtectionFacts, request: &RemovalRequest
                 format!(
                     "{dest} is not a country of the person's nationality and has not been individually assessed as safe (admission, access to protection, no onward removal to a place of risk)"
                 ),
-                "1951 Convention, Art. 33(1) (indirect refoulement); EXCOM Conclusion No. 58 (XL) 1989; No. 15 (XXX) 1979 (h); ECtHR M.S.S. v Belgium and Greece (2011); T.I. v UK (2000)",
+                "1951 Convention, Art. 33(1) (indirect refoulement); EXCOM Conclusion No. 58 (XL) 1989; No. 15 (XXX) 1979; ECtHR M.S.S. v Belgium and Greece (2011); T.I. v UK (2000)",
             );
         }
     }
@@ -625,7 +646,7 @@ fn adult_ok(person: PersonId, consent: &Option<InformedConsent>, interview: &Opt
                     v,
                     RefusalCode::NotInformedOfConditions,
                     "the person was not informed of conditions in the country of return; consent must be informed",
-                    "UNHCR Handbook on Voluntary Repatriation (1996) §§2.3, 4.2; EXCOM Conclusion No. 101 (LV) 2004",
+                    "UNHCR Handbook on Voluntary Repatriation (1996) §2.3 (voluntariness: a free and informed decision); EXCOM Conclusion No. 101 (LV) 2004",
                 );
             }
             if c.recorded_on > today {
@@ -638,7 +659,7 @@ fn adult_ok(person: PersonId, consent: &Option<InformedConsent>, interview: &Opt
             v,
             RefusalCode::MissingVoluntarinessInterview,
             "no voluntariness interview is recorded for this adult; interview them individually",
-            "UNHCR Handbook on Voluntary Repatriation (1996) §§2.3, 3.3",
+            "UNHCR Handbook on Voluntary Repatriation (1996) §2.3 (voluntariness)",
         ),
         Some(i) => {
             if !i.conducted_individually || !i.free_of_coercion {
@@ -675,7 +696,7 @@ pub fn evaluate_voluntary_repatriation(request: &VoluntaryRepatriation, ctx: &Gu
                             &mut v,
                             RefusalCode::ChildWithoutGuardianConsent,
                             "no informed consent from the child's guardian is recorded; record the guardian's own consent",
-                            "CRC Arts 3, 5, 18; UNHCR Handbook on Voluntary Repatriation (1996) §3.4",
+                            "CRC Arts 3, 5, 18; UNHCR Handbook on Voluntary Repatriation (1996)",
                         ),
                     }
                     let guardian_returns = request.participants.iter().any(|q| q.person() == *guardian);

@@ -452,7 +452,13 @@ pub fn parse_treaty_parties(csv: &str) -> Result<Vec<JurisdictionProfile>, Treat
 /// One default profile for every State in the embedded UN Treaty Collection record (149 States), in the
 /// record's order. Returns an empty list only if the embedded record were corrupt, which a test rules out.
 pub fn profiles() -> Vec<JurisdictionProfile> {
-    parse_treaty_parties(TREATY_PARTIES_CSV).unwrap_or_default()
+    embedded().to_vec()
+}
+
+/// The embedded record, parsed once (from memory; no file is read at run time).
+fn embedded() -> &'static [JurisdictionProfile] {
+    static PROFILES: std::sync::OnceLock<Vec<JurisdictionProfile>> = std::sync::OnceLock::new();
+    PROFILES.get_or_init(|| parse_treaty_parties(TREATY_PARTIES_CSV).unwrap_or_default())
 }
 
 /// The default profile for `country`. A State that is party to neither instrument gets a non-party profile:
@@ -461,7 +467,7 @@ pub fn profiles() -> Vec<JurisdictionProfile> {
 /// OAU Convention but not to the 1951 Convention). Non-refoulement still binds it as customary international
 /// law (UNHCR Advisory Opinion on the Extraterritorial Application of Non-Refoulement Obligations, 2007).
 pub fn profile_for(country: Iso3) -> JurisdictionProfile {
-    profiles().into_iter().find(|p| p.country == country).unwrap_or_else(|| JurisdictionProfile {
+    embedded().iter().find(|p| p.country == country).cloned().unwrap_or_else(|| JurisdictionProfile {
         country,
         convention_party: None,
         protocol_party: None,

@@ -58,13 +58,16 @@ pub enum Track {
     /// Every step, with the regular time limits.
     Regular,
     /// Shorter time limits (e.g. manifestly unfounded or manifestly well-founded claims, or applicants with
-    /// urgent protection needs). Every step still applies: **an interview is always required** (PS 2005 §4.6;
-    /// EXCOM Conclusion No. 30 (XXXIV) 1983 on manifestly unfounded applications requires a complete personal
+    /// urgent protection needs). Only the time limits change; every other step and safeguard applies, and **an
+    /// interview is always required** (PS 2005 §4.6.4: manifestly unfounded claims are never decided on the
+    /// papers; the Aide-Memoire on case processing modalities annexed to the RSD Procedural Standards, 2020:
+    /// accelerated RSD shortens timelines only; EXCOM Conclusion No. 30 (XXXIV) 1983: a complete personal
     /// interview).
     Accelerated,
-    /// A shorter interview and an abbreviated assessment for claims presumed manifestly well-founded. The
-    /// interview still takes place; only a **positive** decision may skip the second-officer review. A
-    /// simplified claim that may end in anything but recognition must move to the regular track.
+    /// A simplified interview and/or an abbreviated assessment for claims presumed manifestly well-founded
+    /// (Aide-Memoire, 2020). The interview still takes place. **Design choice of this system, not a rule of the
+    /// Standards:** only a positive decision may skip the second-officer review, so a simplified claim that may
+    /// end in anything but recognition goes through the full review (or moves to the regular track).
     Simplified,
     /// Recognition as a member of a group covered by a [`PrimaFacieDeclaration`] (UNHCR Guidelines on
     /// International Protection No. 11, 2015). It can only recognise; anything else moves to the regular track.
@@ -77,7 +80,7 @@ pub enum Track {
 #[serde(rename_all = "snake_case")]
 pub enum ClosureReason {
     /// The applicant did not pursue the claim (e.g. missed the interview without explanation). May be reopened
-    /// (PS 2005 Unit 10).
+    /// (PS 2005, closure and reopening of RSD files).
     Abandoned,
     /// The applicant withdrew the claim. May be reopened.
     Withdrawn,
@@ -88,7 +91,7 @@ pub enum ClosureReason {
 }
 
 /// How a written decision was delivered. There is no oral-only variant: notification must be in writing
-/// (PS 2005 §6.1; EXCOM Conclusion No. 8 (XXVIII) para. (e)(vi) on informing the applicant of the decision).
+/// (PS 2005 Unit 6; EXCOM Conclusion No. 8 (XXVIII) 1977 para. (e)(v)-(vi) on informing the applicant of the decision and of the time to appeal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -150,7 +153,7 @@ pub enum Role {
     RegistrationClerk,
     /// Eligibility officer: interviews, assessments, first-instance decisions.
     EligibilityOfficer,
-    /// Supervisor / reviewing officer: reviews assessments (PS 2005 §4.7), changes tracks, late reopenings.
+    /// Supervisor / reviewing officer: reviews assessments (PS 2005 Unit 4, review of the assessment), changes tracks, late reopenings.
     Supervisor,
     /// Appeal officer: decides appeals; must not be the first-instance decision-maker (PS 2005 §7.1.1).
     AppealOfficer,
@@ -314,7 +317,7 @@ pub enum Stage {
         #[cfg_attr(feature = "openapi", schema(value_type = String))]
         drafted_by: Actor,
     },
-    /// A second officer reviewed the assessment (PS 2005 §4.7).
+    /// A second officer reviewed the assessment (PS 2005 Unit 4, review of the assessment).
     Reviewed {
         /// The recommended outcome.
         recommendation: Outcome,
@@ -398,22 +401,36 @@ pub enum Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
 pub enum StageKind {
+    /// See [`Stage::Lodged`].
     Lodged,
+    /// See [`Stage::RegisteredForRsd`].
     RegisteredForRsd,
+    /// See [`Stage::InterviewScheduled`].
     InterviewScheduled,
+    /// See [`Stage::Interviewed`].
     Interviewed,
+    /// See [`Stage::AssessmentDrafted`].
     AssessmentDrafted,
+    /// See [`Stage::Reviewed`].
     Reviewed,
+    /// See [`Stage::Decided`].
     Decided,
+    /// See [`Stage::Notified`].
     Notified,
+    /// See [`Stage::AppealLodged`].
     AppealLodged,
+    /// See [`Stage::AppealDecided`].
     AppealDecided,
+    /// See [`Stage::Final`].
     Final,
+    /// See [`Stage::Closed`].
     Closed,
+    /// See [`Stage::Ceased`].
     Ceased,
+    /// See [`Stage::Cancelled`].
     Cancelled,
+    /// See [`Stage::Revoked`].
     Revoked,
 }
 
@@ -464,14 +481,72 @@ impl Stage {
 }
 
 /// The state of one claim: its track, its stage and the day that stage began. Built only by
-/// [`ClaimState::lodged`] and [`ProcedureRules::apply`]; stored and read back as JSON.
+/// [`ClaimState::lodged`] and [`ProcedureRules::apply`]; stored and read back as JSON, and re-checked when read
+/// (a stored state that the machine could not have produced is refused with the reason).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "ClaimStateRecord")]
 pub struct ClaimState {
     track: Track,
     stage: Stage,
     since: NaiveDate,
     lodged_on: NaiveDate,
+}
+
+/// The stored form of a [`ClaimState`], checked by `TryFrom` when read.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimStateRecord {
+    /// The track.
+    pub track: Track,
+    /// The stage.
+    pub stage: Stage,
+    /// The day the stage began.
+    pub since: NaiveDate,
+    /// The day the claim was lodged.
+    pub lodged_on: NaiveDate,
+}
+
+impl TryFrom<ClaimStateRecord> for ClaimState {
+    type Error = String;
+    fn try_from(r: ClaimStateRecord) -> Result<Self, String> {
+        if r.since < r.lodged_on {
+            return Err(format!("since ({}) is before lodged_on ({}); a stage cannot begin before the claim was lodged", r.since, r.lodged_on));
+        }
+        match &r.stage {
+            Stage::Notified { outcome, notified_on, appeal_deadline, .. } => {
+                if *notified_on < r.lodged_on {
+                    return Err(format!("notified_on ({notified_on}) is before the claim was lodged ({})", r.lodged_on));
+                }
+                match appeal_deadline {
+                    None if outcome.is_adverse() => {
+                        return Err(format!("a notified {outcome:?} decision needs an appeal_deadline: every adverse decision may be appealed"))
+                    }
+                    Some(_) if !outcome.is_adverse() => return Err("a recognition has no appeal_deadline; remove it".into()),
+                    Some(d) if *d < *notified_on + chrono::Duration::days(15) => {
+                        return Err(format!("appeal_deadline {d} leaves less than 15 days after notification on {notified_on} (CJEU Diouf C-69/10)"))
+                    }
+                    _ => {}
+                }
+            }
+            Stage::Closed { reason, reopenable_until } => {
+                let reopenable = matches!(reason, ClosureReason::Abandoned | ClosureReason::Withdrawn);
+                if reopenable != reopenable_until.is_some() {
+                    return Err(format!("a file closed as {reason:?} {} a reopenable_until date", if reopenable { "needs" } else { "cannot have" }));
+                }
+                if reopenable_until.is_some_and(|u| u < r.since) {
+                    return Err("reopenable_until is before the file was closed".into());
+                }
+            }
+            Stage::InterviewScheduled { .. } | Stage::Interviewed { .. } | Stage::AssessmentDrafted { .. } | Stage::Reviewed { .. }
+                if r.track == Track::PrimaFacie =>
+            {
+                return Err("a prima facie claim has no interview or assessment stage; use the regular track".into());
+            }
+            _ => {}
+        }
+        Ok(Self { track: r.track, stage: r.stage, since: r.since, lodged_on: r.lodged_on })
+    }
 }
 
 impl ClaimState {
@@ -588,7 +663,7 @@ pub enum Action {
     },
     /// The applicant appeals.
     LodgeAppeal {
-        /// The grounds of appeal as stated (may be brief; PS 2005 §7.3).
+        /// The grounds of appeal as stated (may be brief; PS 2005 Unit 7).
         #[cfg_attr(feature = "openapi", schema(value_type = String))]
         grounds: Reason,
         /// For an appeal after the deadline: the good cause for the delay (PS 2005 §7.2: deadlines applied flexibly).
@@ -666,26 +741,44 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
 pub enum ActionKind {
+    /// See [`Action::RegisterForRsd`].
     RegisterForRsd,
+    /// See [`Action::ScheduleInterview`].
     ScheduleInterview,
+    /// See [`Action::RecordInterview`].
     RecordInterview,
+    /// See [`Action::DraftAssessment`].
     DraftAssessment,
+    /// See [`Action::Review`].
     Review,
+    /// See [`Action::Decide`].
     Decide,
+    /// See [`Action::RecognisePrimaFacie`].
     RecognisePrimaFacie,
+    /// See [`Action::Notify`].
     Notify,
+    /// See [`Action::LodgeAppeal`].
     LodgeAppeal,
+    /// See [`Action::DecideAppeal`].
     DecideAppeal,
+    /// See [`Action::NotifyAppealDecision`].
     NotifyAppealDecision,
+    /// See [`Action::Finalise`].
     Finalise,
+    /// See [`Action::Withdraw`].
     Withdraw,
+    /// See [`Action::Close`].
     Close,
+    /// See [`Action::Reopen`].
     Reopen,
+    /// See [`Action::ChangeTrack`].
     ChangeTrack,
+    /// See [`Action::Cease`].
     Cease,
+    /// See [`Action::Cancel`].
     Cancel,
+    /// See [`Action::Revoke`].
     Revoke,
 }
 
@@ -854,7 +947,7 @@ pub enum TransitionError {
         notice_days: u32,
     },
     /// Reasons for an adverse decision are too thin.
-    #[error("the reasons for a {outcome:?} decision have {chars} characters; state the facts found, the evidence relied on and which legal criterion is not met (at least {min} characters; PS 2005 §6.1)")]
+    #[error("the reasons for a {outcome:?} decision have {chars} characters; state the facts found, the evidence relied on and which legal criterion is not met (at least {min} characters; PS 2005 Unit 6)")]
     ReasonsTooShort {
         /// The outcome.
         outcome: Outcome,
@@ -1195,7 +1288,7 @@ impl ProcedureRules {
         let mut next_track = track;
         let (stage, citation): (Stage, &str) = match (action, &state.stage) {
             (Action::RegisterForRsd, Stage::Lodged) => {
-                (Stage::RegisteredForRsd, "PS 2005 Unit 3 (reception and registration); EXCOM Conclusion No. 8 (XXVIII) (e)(ii)")
+                (Stage::RegisteredForRsd, "PS 2005 Unit 3 (reception and registration); EXCOM Conclusion No. 8 (XXVIII) para. (e)")
             }
             (Action::ScheduleInterview { at, language, interpreter_required }, _) => {
                 let notice = self.notice(track);
@@ -1205,28 +1298,28 @@ impl ProcedureRules {
                 }
                 (
                     Stage::InterviewScheduled { at: *at, language: language.clone(), interpreter_required: *interpreter_required },
-                    "PS 2005 §4.3 (scheduling and notice of the RSD interview); §2.5 (interpretation)",
+                    "PS 2005 §4.3 (the RSD interview); §2.5 (interpretation)",
                 )
             }
             (Action::RecordInterview, Stage::InterviewScheduled { .. }) => (
                 Stage::Interviewed { interviewed_by: ctx.actor.clone() },
-                "PS 2005 §4.3 (every applicant has a personal interview); Handbook paras 196, 199-205; EXCOM Conclusion No. 30 (XXXIV)",
+                "PS 2005 §4.3.1 (every principal applicant has a personal interview); Handbook paras 196, 199-205; EXCOM Conclusion No. 30 (XXXIV)",
             ),
             (Action::DraftAssessment { recommendation }, Stage::Interviewed { .. } | Stage::Reviewed { .. }) => (
                 Stage::AssessmentDrafted { recommendation: *recommendation, drafted_by: ctx.actor.clone() },
-                "PS 2005 §4.5 (the RSD assessment: credibility, facts, law)",
+                "PS 2005 Unit 4 (the RSD assessment: credibility, facts, law)",
             ),
             (Action::Review, Stage::AssessmentDrafted { recommendation, drafted_by }) => {
                 if *drafted_by == ctx.actor {
                     return Err(TransitionError::ConflictOfDuties {
                         actor: ctx.actor.to_string(),
                         conflict: "wrote this assessment",
-                        what_to_do: "a different supervisor or senior officer must review it (PS 2005 §4.7)",
+                        what_to_do: "a different supervisor or senior officer must review it (PS 2005 Unit 4, review of the assessment)",
                     });
                 }
                 (
                     Stage::Reviewed { recommendation: *recommendation, drafted_by: drafted_by.clone(), reviewed_by: ctx.actor.clone() },
-                    "PS 2005 §4.7 (review of RSD decisions)",
+                    "PS 2005 Unit 4 (review of the assessment by a second officer)",
                 )
             }
             (Action::Decide { outcome, reasons }, Stage::Reviewed { .. } | Stage::AssessmentDrafted { .. }) => {
@@ -1242,7 +1335,7 @@ impl ProcedureRules {
                 self.check_reasons(*outcome, reasons)?;
                 (
                     Stage::Decided { outcome: *outcome, decided_by: ctx.actor.clone(), reasons: reasons.clone() },
-                    "PS 2005 §6.1 (decisions in writing with reasons); EXCOM Conclusion No. 8 (XXVIII) (e)(iii)",
+                    "PS 2005 Unit 6 (RSD decisions in writing, with reasons); EXCOM Conclusion No. 8 (XXVIII) para. (e)",
                 )
             }
             (Action::RecognisePrimaFacie { declaration, candidate }, Stage::Lodged | Stage::RegisteredForRsd) => match declaration.consider(candidate) {
@@ -1275,7 +1368,7 @@ impl ProcedureRules {
                 let appeal_deadline = outcome.is_adverse().then(|| add(today, self.appeal_window(track)));
                 (
                     Stage::Notified { outcome: *outcome, decided_by: decided_by.clone(), notified_on: today, appeal_deadline },
-                    "PS 2005 §6.1 (written notification); §7.2 (appeal time limit runs from notification)",
+                    "PS 2005 Unit 6 (written notification); §7.2 (appeal time limit runs from notification)",
                 )
             }
             (Action::LodgeAppeal { late_reason, .. }, Stage::Notified { outcome, decided_by, appeal_deadline, .. }) => {
@@ -1286,7 +1379,7 @@ impl ProcedureRules {
                 }
                 (
                     Stage::AppealLodged { first_instance: *outcome, first_instance_by: decided_by.clone() },
-                    "PS 2005 §7.1-7.3 (right of appeal; suspensive effect); EXCOM Conclusion No. 8 (XXVIII) (e)(vi)-(vii)",
+                    "PS 2005 Unit 7 (right of appeal; suspensive effect); EXCOM Conclusion No. 8 (XXVIII) (e)(vi)-(vii)",
                 )
             }
             (Action::DecideAppeal { outcome, reasons }, Stage::AppealLodged { first_instance_by, .. }) => {
@@ -1300,11 +1393,11 @@ impl ProcedureRules {
                 self.check_reasons(*outcome, reasons)?;
                 (
                     Stage::AppealDecided { outcome: *outcome, decided_by: ctx.actor.clone(), reasons: reasons.clone() },
-                    "PS 2005 §7.5 (appeal decisions in writing, with reasons)",
+                    "PS 2005 Unit 7 (appeal decisions in writing, with reasons)",
                 )
             }
             (Action::NotifyAppealDecision { .. }, Stage::AppealDecided { outcome, .. }) => {
-                (Stage::Final { outcome: *outcome }, "PS 2005 §7.5-7.6 (notification of appeal decisions)")
+                (Stage::Final { outcome: *outcome }, "PS 2005 Unit 7 (notification of appeal decisions)")
             }
             (Action::Finalise, Stage::Notified { outcome, appeal_deadline, .. }) => {
                 if let Some(d) = appeal_deadline {
@@ -1315,11 +1408,11 @@ impl ProcedureRules {
                 (Stage::Final { outcome: *outcome }, "PS 2005 §7.2 (no appeal lodged within the time limit)")
             }
             (Action::Withdraw { .. }, Stage::AppealLodged { first_instance, .. }) => {
-                (Stage::Final { outcome: *first_instance }, "PS 2005 §7 (withdrawal of an appeal leaves the first-instance decision in place)")
+                (Stage::Final { outcome: *first_instance }, "PS 2005 Unit 7 (withdrawal of an appeal leaves the first-instance decision in place)")
             }
             (Action::Withdraw { .. }, _) => (
                 Stage::Closed { reason: ClosureReason::Withdrawn, reopenable_until: Some(add(today, self.reopen_window_days)) },
-                "PS 2005 Unit 10 (closure of files; withdrawal)",
+                "PS 2005 (closure of RSD files; withdrawal)",
             ),
             (Action::Close { closure, .. }, stage) => {
                 let pre = PRE_DECISION.contains(&stage.kind());
@@ -1331,7 +1424,7 @@ impl ProcedureRules {
                     });
                 }
                 let reopenable_until = matches!(closure, ClosureReason::Abandoned | ClosureReason::Withdrawn).then(|| add(today, self.reopen_window_days));
-                (Stage::Closed { reason: *closure, reopenable_until }, "PS 2005 Unit 10 (closure of RSD files)")
+                (Stage::Closed { reason: *closure, reopenable_until }, "PS 2005 (closure and reopening of RSD files)")
             }
             (Action::Reopen { .. }, Stage::Closed { reason, reopenable_until }) => {
                 if matches!(reason, ClosureReason::Deceased | ClosureReason::Duplicate) {
@@ -1345,7 +1438,7 @@ impl ProcedureRules {
                     });
                 }
                 next_track = Track::Regular;
-                (Stage::RegisteredForRsd, "PS 2005 Unit 10 (reopening of closed files)")
+                (Stage::RegisteredForRsd, "PS 2005 (closure and reopening of RSD files)")
             }
             (Action::ChangeTrack { to, .. }, stage) => {
                 if *to == Track::PrimaFacie && !matches!(stage, Stage::Lodged | Stage::RegisteredForRsd) {
@@ -1358,13 +1451,13 @@ impl ProcedureRules {
                     });
                 }
                 next_track = *to;
-                (state.stage.clone(), "PS 2005 §4.6 (accelerated and simplified processing); GIP No. 11 (2015)")
+                (state.stage.clone(), "PS 2005 §4.6 and the RSD Procedural Standards' Aide-Memoire on case processing modalities (2020); GIP No. 11 (2015)")
             }
             (Action::Cease { clause, .. }, Stage::Final { outcome: Outcome::Recognised }) => {
                 (Stage::Ceased { clause: *clause }, "1951 Convention, Art. 1C; Handbook paras 111-139; UNHCR Guidelines on Cessation (2003)")
             }
             (Action::Cancel { .. }, Stage::Final { outcome: Outcome::Recognised }) => {
-                (Stage::Cancelled, "UNHCR Note on the Cancellation of Refugee Status (2004); PS 2005 Unit 11")
+                (Stage::Cancelled, "UNHCR Note on the Cancellation of Refugee Status (2004); PS 2005 (cancellation of refugee status)")
             }
             (Action::Revoke { clause, .. }, Stage::Final { outcome: Outcome::Recognised }) => {
                 (Stage::Revoked { clause: *clause }, "1951 Convention, Art. 1F(a)/(c); UNHCR Guidelines on Exclusion (2003) para. 6")
@@ -1419,7 +1512,7 @@ impl ProcedureRules {
                 Some(err("only a positive decision on the simplified track may skip the review; have the assessment reviewed first"))
             }
             (_, Action::Decide { .. }, Stage::AssessmentDrafted { .. }) => {
-                Some(err("the assessment must be reviewed by a second officer before a decision (PS 2005 §4.7)"))
+                Some(err("the assessment must be reviewed by a second officer before a decision (PS 2005 Unit 4, review of the assessment)"))
             }
             (_, Action::Decide { .. } | Action::DraftAssessment { .. }, Stage::RegisteredForRsd | Stage::InterviewScheduled { .. } | Stage::Lodged) => {
                 Some(err("every track except prima facie requires a personal interview before an assessment or decision (PS 2005 §4.3; EXCOM Conclusion No. 30)"))
@@ -1486,14 +1579,14 @@ pub struct DerivativeDecision {
     pub person: PersonId,
     /// Derivative refugee status, or why not.
     pub status: DerivativeStatus,
-    /// Always true: every family member has the right to lodge a claim of their own (PS 2005 Unit 5).
+    /// Always true: every family member has the right to lodge a claim of their own (PS 2005 (family unity and derivative status)).
     pub may_lodge_own_claim: bool,
     /// The source.
     pub citation: Citation,
 }
 
 /// Derivative status under the principle of family unity (UNHCR Handbook paras 181-188; Final Act of the
-/// 1951 Conference, Recommendation B; PS 2005 Unit 5). Dependants of a recognised refugee receive derivative
+/// 1951 Conference, Recommendation B; PS 2005 (family unity and derivative status)). Dependants of a recognised refugee receive derivative
 /// refugee status unless individually excluded under Art. 1F or protected by a nationality of their own
 /// (para. 184). The minimum circle is the spouse and minor children; other dependants living in the household
 /// are normally included (para. 185). Every member may lodge a claim of their own in any case.
@@ -1517,9 +1610,9 @@ pub fn derivative_status(principal: Outcome, member: &DependantFacts) -> Derivat
     };
     let citation = match status {
         Ok(()) => "Handbook paras 181-185 (family unity); Final Act of the 1951 Conference, Recommendation B",
-        Err(DerivativeBar::PrincipalNotRecognised) => "Handbook para. 186 (derivative status follows a recognised principal); PS 2005 Unit 5",
+        Err(DerivativeBar::PrincipalNotRecognised) => "Handbook paras 184-185 (derivative refugee status follows a recognised principal; each member may claim in their own right); PS 2005 (family unity and derivative status)",
         Err(DerivativeBar::NotAQualifyingMember) => "Handbook para. 185 (spouse, minor children, other dependants in the household)",
-        Err(DerivativeBar::ExcludedIndividually) => "1951 Convention, Art. 1F; UNHCR Guidelines on Exclusion (2003); PS 2005 Unit 5",
+        Err(DerivativeBar::ExcludedIndividually) => "1951 Convention, Art. 1F; UNHCR Guidelines on Exclusion (2003); PS 2005 (family unity and derivative status)",
         Err(DerivativeBar::ProtectedByOwnNationality) => "Handbook para. 184 (status incompatible with the member's personal legal status)",
     };
     let status = match status {
@@ -1952,6 +2045,20 @@ mod tests {
         assert!(json.contains("\"stage\":\"notified\""), "{json}");
         let back: ClaimState = serde_json::from_str(&json).unwrap();
         assert_eq!(back, r.state);
+        // A stored state the machine could not have produced is refused on reading.
+        let no_deadline = json.replace(r#""appeal_deadline":""#, r#""x":""#);
+        assert!(serde_json::from_str::<ClaimState>(&no_deadline).is_err());
+        let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v["stage"]["appeal_deadline"] = serde_json::Value::Null;
+        let e = serde_json::from_value::<ClaimState>(v).unwrap_err().to_string();
+        assert!(e.contains("needs an appeal_deadline"), "{e}");
+        let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v["since"] = serde_json::json!("2000-01-01");
+        assert!(serde_json::from_value::<ClaimState>(v).is_err());
+        let pf = r#"{"track":"prima_facie","stage":{"stage":"interviewed","interviewed_by":"x"},"since":"2026-01-05","lodged_on":"2026-01-05"}"#;
+        assert!(serde_json::from_str::<ClaimState>(pf).unwrap_err().to_string().contains("prima facie"));
+        let closed = r#"{"track":"regular","stage":{"stage":"closed","reason":"deceased","reopenable_until":"2026-06-01"},"since":"2026-01-05","lodged_on":"2026-01-05"}"#;
+        assert!(serde_json::from_str::<ClaimState>(closed).is_err());
     }
 
     fn member(rel: Relationship, minor: bool) -> DependantFacts {
