@@ -1,0 +1,708 @@
+//! Features (a record's normalised, interned values) and the comparison of two records, field by
+//! field, into discrete agreement levels.
+
+use crate::names::{canonical_tokens, phonetic_key};
+use crate::record::{BirthDate, Record};
+use crate::strsim::{jaro_winkler, osa_within};
+use crate::translit::to_latin;
+use nansen_domain::Sex;
+use rustc_hash::FxHashMap;
+
+/// Marks a missing symbol.
+pub(crate) const NONE: u32 = u32::MAX;
+/// Marks a missing comparison level (one side has no value).
+pub(crate) const NULL: u8 = 15;
+
+/// Number of compared fields.
+pub const N_FIELDS: usize = 8;
+
+/// A compared field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Given name(s), in any script.
+    GivenName,
+    /// Family name, in any script.
+    Surname,
+    /// Date of birth (possibly partial).
+    DateOfBirth,
+    /// Sex.
+    Sex,
+    /// Place of birth.
+    PlaceOfBirth,
+    /// Citizenship(s).
+    Citizenship,
+    /// Identity document number.
+    DocumentNumber,
+    /// Address: household context.
+    Address,
+}
+
+impl Field {
+    /// All fields, in the order of comparison vectors.
+    pub const ALL: [Field; N_FIELDS] = [
+        Field::GivenName,
+        Field::Surname,
+        Field::DateOfBirth,
+        Field::Sex,
+        Field::PlaceOfBirth,
+        Field::Citizenship,
+        Field::DocumentNumber,
+        Field::Address,
+    ];
+
+    /// The field's name, as in the CSV contract.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::GivenName => "given_name",
+            Field::Surname => "surname",
+            Field::DateOfBirth => "date_of_birth",
+            Field::Sex => "sex",
+            Field::PlaceOfBirth => "place_of_birth",
+            Field::Citizenship => "citizenship",
+            Field::DocumentNumber => "document_number",
+            Field::Address => "address",
+        }
+    }
+
+    /// The names of the field's agreement levels, best first.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Field::GivenName | Field::Surname => &NAME_LEVELS,
+            Field::DateOfBirth => &DOB_LEVELS,
+            Field::Sex => &["same", "different"],
+            Field::PlaceOfBirth => &["same", "similar", "different"],
+            Field::Citizenship => &["shared", "different"],
+            Field::DocumentNumber => &["same", "one character off", "different"],
+            Field::Address => &["same", "mostly shared words", "some shared words", "different"],
+        }
+    }
+}
+
+/// Levels of a name comparison.
+pub const NAME_LEVELS: [&str; 5] = [
+    "exact (after transliteration and variant folding)",
+    "close (Jaro-Winkler >= 0.94, or same phonetic key and >= 0.80)",
+    "same phonetic key",
+    "similar (Jaro-Winkler >= 0.85)",
+    "different",
+];
+/// Levels of a date-of-birth comparison.
+pub const DOB_LEVELS: [&str; 8] = [
+    "same full date",
+    "day and month swapped",
+    "one digit off",
+    "same year and month",
+    "same year (a partial date)",
+    "same year, different month or day",
+    "one year apart",
+    "different",
+];
+
+/// A name part: its canonical form (tokens joined) and phonetic key, both interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub canon: u32,
+    pub key: u32,
+}
+
+/// One reading of a person's name as given name and family name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Reading {
+    pub given: Option<Part>,
+    pub surname: Option<Part>,
+}
+
+impl Reading {
+    fn is_empty(&self) -> bool {
+        self.given.is_none() && self.surname.is_none()
+    }
+    fn swapped(&self) -> Reading {
+        Reading { given: self.surname, surname: self.given }
+    }
+}
+
+/// A record's features, interned and compact.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Feat {
+    /// From `given_name`/`surname`.
+    pub latin: Reading,
+    /// Every split of `full_name` and `name_original` into given and family name.
+    pub splits: Box<[Reading]>,
+    /// The original-script name, folded (exact comparison).
+    pub orig: u32,
+    pub dob: u32,
+    /// 0 missing, 1 male, 2 female.
+    pub sex: u8,
+    pub place: u32,
+    pub cit: [u32; 2],
+    pub doc: u32,
+    /// Sorted, deduplicated address word symbols.
+    pub addr: Box<[u32]>,
+}
+
+/// Strings by symbol.
+pub(crate) trait Strs {
+    fn get(&self, id: u32) -> &str;
+}
+
+/// The string pool.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    map: FxHashMap<Box<str>, u32>,
+    strs: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.strs.len() as u32;
+        let b: Box<str> = s.into();
+        self.strs.push(b.clone());
+        self.map.insert(b, id);
+        id
+    }
+    pub fn lookup(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+    pub fn len(&self) -> usize {
+        self.strs.len()
+    }
+}
+
+impl Strs for Interner {
+    fn get(&self, id: u32) -> &str {
+        self.strs.get(id as usize).map(|s| &**s).unwrap_or("")
+    }
+}
+
+/// An interner that does not grow the shared pool: strings it has not seen get overlay symbols
+/// (used to check one record against an index without changing the index).
+pub(crate) struct Overlay<'a> {
+    pub base: &'a Interner,
+    extra: Vec<String>,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(base: &'a Interner) -> Self {
+        Self { base, extra: Vec::new() }
+    }
+}
+
+impl Strs for Overlay<'_> {
+    fn get(&self, id: u32) -> &str {
+        let n = self.base.len();
+        if (id as usize) < n {
+            self.base.get(id)
+        } else {
+            self.extra.get(id as usize - n).map(String::as_str).unwrap_or("")
+        }
+    }
+}
+
+/// Something that turns strings into symbols.
+pub(crate) trait Intern {
+    fn sym(&mut self, s: &str) -> u32;
+}
+
+impl Intern for Interner {
+    fn sym(&mut self, s: &str) -> u32 {
+        self.intern(s)
+    }
+}
+
+impl Intern for Overlay<'_> {
+    fn sym(&mut self, s: &str) -> u32 {
+        if let Some(id) = self.base.lookup(s) {
+            return id;
+        }
+        if let Some(i) = self.extra.iter().position(|e| e == s) {
+            return (self.base.len() + i) as u32;
+        }
+        self.extra.push(s.to_owned());
+        (self.base.len() + self.extra.len() - 1) as u32
+    }
+}
+
+/// A name part before interning.
+type RawPart = (String, String);
+
+/// Features before interning: computed in parallel, interned sequentially.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawFeat {
+    latin: (Option<RawPart>, Option<RawPart>),
+    splits: Vec<(Option<RawPart>, Option<RawPart>)>,
+    orig: Option<String>,
+    dob: u32,
+    sex: u8,
+    place: Option<String>,
+    cit: Vec<String>,
+    doc: Option<String>,
+    addr: Vec<String>,
+}
+
+fn raw_part(tokens: &[String]) -> Option<RawPart> {
+    if tokens.is_empty() {
+        return None;
+    }
+    let canon = tokens.concat();
+    let key = phonetic_key(&canon);
+    Some((canon, key))
+}
+
+/// The readings of an unsplit name: each word as the family name, the others as given names.
+fn splits_of(tokens: &[String], out: &mut Vec<(Option<RawPart>, Option<RawPart>)>) {
+    let mut t: Vec<String> = tokens.to_vec();
+    if t.len() > 4 {
+        let tail = t.split_off(3).concat();
+        t.push(tail);
+    }
+    if t.len() == 1 {
+        out.push((raw_part(&t), None));
+        out.push((None, raw_part(&t)));
+        return;
+    }
+    for i in 0..t.len() {
+        let given: Vec<String> = t.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s.clone()).collect();
+        out.push((raw_part(&given), raw_part(std::slice::from_ref(&t[i]))));
+    }
+}
+
+impl RawFeat {
+    pub fn of(r: &Record) -> Self {
+        let given = r.given_name.as_deref().map(canonical_tokens).unwrap_or_default();
+        let surname = r.surname.as_deref().map(canonical_tokens).unwrap_or_default();
+        let mut splits = Vec::new();
+        if let Some(f) = r.full_name.as_deref() {
+            splits_of(&canonical_tokens(f), &mut splits);
+        }
+        let mut orig = None;
+        if let Some(o) = r.name_original.as_deref() {
+            let toks = canonical_tokens(o);
+            if !toks.is_empty() {
+                splits_of(&toks, &mut splits);
+            }
+            let f = nansen_domain::fold::fold(o);
+            if !f.is_empty() {
+                orig = Some(f);
+            }
+        }
+        // When the Latin name is missing but the full name is split in the file, nothing is lost:
+        // the splits carry it. When both are given, the splits stay as a second opinion.
+        let place = r.place_of_birth.as_deref().map(|p| to_latin(p).replace(' ', "")).filter(|p| !p.is_empty());
+        let doc = r.document_number.as_deref().map(|d| {
+            d.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect::<String>()
+        });
+        let mut addr: Vec<String> = r.address.as_deref().map(|a| to_latin(a).split(' ').map(str::to_owned).collect()).unwrap_or_default();
+        addr.retain(|w| !w.is_empty());
+        addr.sort();
+        addr.dedup();
+        let mut cit = r.citizenship.clone();
+        cit.truncate(2);
+        RawFeat {
+            latin: (raw_part(&given), raw_part(&surname)),
+            splits,
+            orig,
+            dob: r.date_of_birth.map(|d| d.pack()).unwrap_or(0),
+            sex: match r.sex {
+                Some(Sex::Male) => 1,
+                Some(Sex::Female) => 2,
+                _ => 0,
+            },
+            place,
+            cit,
+            doc: doc.filter(|d| !d.is_empty()),
+            addr,
+        }
+    }
+
+    pub fn intern(self, i: &mut impl Intern) -> Feat {
+        let part = |p: Option<RawPart>, i: &mut dyn FnMut(&str) -> u32| p.map(|(c, k)| Part { canon: i(&c), key: i(&k) });
+        let mut f = |s: &str| i.sym(s);
+        let latin = Reading { given: part(self.latin.0, &mut f), surname: part(self.latin.1, &mut f) };
+        let mut splits: Vec<Reading> = Vec::with_capacity(self.splits.len());
+        for (g, s) in self.splits {
+            let r = Reading { given: part(g, &mut f), surname: part(s, &mut f) };
+            if !r.is_empty() && !splits.contains(&r) {
+                splits.push(r);
+            }
+        }
+        let mut addr: Vec<u32> = self.addr.iter().map(|w| f(w)).collect();
+        addr.sort_unstable();
+        addr.dedup();
+        let mut cit = [NONE; 2];
+        for (k, c) in self.cit.iter().enumerate().take(2) {
+            cit[k] = f(c);
+        }
+        Feat {
+            latin,
+            splits: splits.into_boxed_slice(),
+            orig: self.orig.as_deref().map(&mut f).unwrap_or(NONE),
+            dob: self.dob,
+            sex: self.sex,
+            place: self.place.as_deref().map(&mut f).unwrap_or(NONE),
+            cit,
+            doc: self.doc.as_deref().map(&mut f).unwrap_or(NONE),
+            addr: addr.into_boxed_slice(),
+        }
+    }
+}
+
+impl Feat {
+    /// The readings to compare: the Latin one when there is one, else the splits.
+    pub fn readings(&self) -> &[Reading] {
+        if self.latin.is_empty() {
+            &self.splits
+        } else {
+            std::slice::from_ref(&self.latin)
+        }
+    }
+
+    /// All phonetic keys of name parts (for blocking).
+    pub fn name_keys(&self, out: &mut Vec<u32>) {
+        for r in std::iter::once(&self.latin).chain(self.splits.iter()) {
+            for p in [r.given, r.surname].into_iter().flatten() {
+                if !out.contains(&p.key) {
+                    out.push(p.key);
+                }
+            }
+        }
+    }
+
+    /// (given key, surname key) pairs of every reading (for blocking on the whole name).
+    pub fn name_key_pairs(&self, out: &mut Vec<(u32, u32)>) {
+        for r in std::iter::once(&self.latin).chain(self.splits.iter()) {
+            if let (Some(g), Some(s)) = (r.given, r.surname) {
+                let k = if g.key <= s.key { (g.key, s.key) } else { (s.key, g.key) };
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+        }
+    }
+
+    /// The record's main name parts (for term frequencies).
+    pub fn main_reading(&self) -> Reading {
+        self.readings().first().copied().unwrap_or_default()
+    }
+}
+
+/// The result of comparing two records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Comparison {
+    pub levels: [u8; N_FIELDS],
+    /// The names agreed better with given and family name swapped.
+    pub swapped: bool,
+    /// The canonical symbols of the left record's given name and surname as compared (for term
+    /// frequency adjustments).
+    pub given_canon: u32,
+    pub surname_canon: u32,
+}
+
+impl Comparison {
+    /// The comparison vector packed into 32 bits (4 bits per field).
+    pub fn pattern(&self) -> u32 {
+        self.levels.iter().enumerate().fold(0u32, |acc, (i, &l)| acc | (u32::from(l) << (4 * i)))
+    }
+}
+
+/// Unpacks a pattern.
+pub(crate) fn unpack(p: u32) -> [u8; N_FIELDS] {
+    let mut l = [0u8; N_FIELDS];
+    for (i, v) in l.iter_mut().enumerate() {
+        *v = ((p >> (4 * i)) & 0xF) as u8;
+    }
+    l
+}
+
+fn cmp_part(a: Option<Part>, b: Option<Part>, s: &impl Strs) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else { return NULL };
+    if a.canon == b.canon {
+        return 0;
+    }
+    let jw = jaro_winkler(s.get(a.canon).as_bytes(), s.get(b.canon).as_bytes());
+    let same_key = a.key == b.key;
+    if jw >= 0.94 || (same_key && jw >= 0.80) {
+        1
+    } else if same_key {
+        2
+    } else if jw >= 0.85 {
+        3
+    } else {
+        4
+    }
+}
+
+fn rank(l: u8) -> u32 {
+    if l == NULL {
+        3
+    } else {
+        u32::from(l)
+    }
+}
+
+struct Best<'a, S: Strs> {
+    s: &'a S,
+    best: (u8, u8, bool, u32, u32),
+    rank: u32,
+}
+
+impl<S: Strs> Best<'_, S> {
+    fn consider(&mut self, ra: &Reading, rb: &Reading, swapped: bool) {
+        let rb = if swapped { rb.swapped() } else { *rb };
+        let g = cmp_part(ra.given, rb.given, self.s);
+        let sn = cmp_part(ra.surname, rb.surname, self.s);
+        // A swap must be strictly better than the straight reading.
+        let r = rank(g) + rank(sn) + u32::from(swapped);
+        if r < self.rank {
+            self.rank = r;
+            self.best = (g, sn, swapped, ra.given.map_or(NONE, |p| p.canon), ra.surname.map_or(NONE, |p| p.canon));
+        }
+    }
+}
+
+/// Compares the names; returns (given level, surname level, swapped, left given, left surname).
+fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> (u8, u8, bool, u32, u32) {
+    if a.orig != NONE && a.orig == b.orig {
+        let r = a.main_reading();
+        return (0, 0, false, r.given.map_or(NONE, |p| p.canon), r.surname.map_or(NONE, |p| p.canon));
+    }
+    let mut best = Best { s, best: (NULL, NULL, false, NONE, NONE), rank: u32::MAX };
+    let both_latin = !a.latin.is_empty() && !b.latin.is_empty();
+    if both_latin {
+        best.consider(&a.latin, &b.latin, false);
+        if best.rank > 0 {
+            best.consider(&a.latin, &b.latin, true);
+        }
+    }
+    if !both_latin || (best.rank >= 4 && !a.splits.is_empty() && !b.splits.is_empty()) {
+        let ra = if both_latin { &a.splits[..] } else { a.readings() };
+        let rb = if both_latin { &b.splits[..] } else { b.readings() };
+        for x in ra {
+            for y in rb {
+                best.consider(x, y, false);
+                if best.rank == 0 {
+                    return best.best;
+                }
+            }
+        }
+    }
+    best.best
+}
+
+fn compare_dob(a: u32, b: u32) -> u8 {
+    let (Some(x), Some(y)) = (BirthDate::unpack(a), BirthDate::unpack(b)) else { return NULL };
+    if x.year != y.year {
+        // A one-digit typo in the year of a full date.
+        if let (Some(_), Some(_), Some(_), Some(_)) = (x.day, y.day, x.month, y.month) {
+            if x.month == y.month && x.day == y.day && digits_one_off(x.year, y.year) {
+                return 2;
+            }
+        }
+        return if x.year.abs_diff(y.year) == 1 { 6 } else { 7 };
+    }
+    match (x.month, x.day, y.month, y.day) {
+        (Some(m1), Some(d1), Some(m2), Some(d2)) => {
+            if m1 == m2 && d1 == d2 {
+                0
+            } else if m1 == d2 && d1 == m2 {
+                1
+            } else if (m1 == m2 && digits_one_off(u16::from(d1), u16::from(d2))) || (d1 == d2 && digits_one_off(u16::from(m1), u16::from(m2))) {
+                2
+            } else {
+                5
+            }
+        }
+        (Some(m1), _, Some(m2), _) => {
+            if m1 == m2 {
+                3
+            } else {
+                5
+            }
+        }
+        _ => 4,
+    }
+}
+
+/// True when two numbers written with the same number of digits differ in one digit or by a swap
+/// of two neighbouring digits.
+fn digits_one_off(a: u16, b: u16) -> bool {
+    let (sa, sb) = (format!("{a:04}"), format!("{b:04}"));
+    osa_within(sa.as_bytes(), sb.as_bytes(), 1) == Some(1)
+}
+
+fn compare_sym_jw(a: u32, b: u32, s: &impl Strs, t: f64) -> u8 {
+    if a == NONE || b == NONE {
+        return NULL;
+    }
+    if a == b {
+        return 0;
+    }
+    if jaro_winkler(s.get(a).as_bytes(), s.get(b).as_bytes()) >= t {
+        1
+    } else {
+        2
+    }
+}
+
+fn compare_doc(a: u32, b: u32, s: &impl Strs) -> u8 {
+    if a == NONE || b == NONE {
+        return NULL;
+    }
+    if a == b {
+        return 0;
+    }
+    let (x, y) = (s.get(a).as_bytes(), s.get(b).as_bytes());
+    if x.len() >= 4 && osa_within(x, y, 1).is_some() {
+        1
+    } else {
+        2
+    }
+}
+
+fn compare_addr(a: &[u32], b: &[u32]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return NULL;
+    }
+    if a == b {
+        return 0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let jac = inter as f64 / (a.len() + b.len() - inter) as f64;
+    if jac >= 0.6 {
+        1
+    } else if jac >= 0.3 {
+        2
+    } else {
+        3
+    }
+}
+
+/// Compares two records field by field.
+pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
+    let (g, sn, swapped, gc, sc) = compare_names(a, b, s);
+    let sex = if a.sex == 0 || b.sex == 0 { NULL } else { u8::from(a.sex != b.sex) };
+    let cit = if a.cit[0] == NONE || b.cit[0] == NONE {
+        NULL
+    } else {
+        let shared = a.cit.iter().any(|c| *c != NONE && b.cit.contains(c));
+        u8::from(!shared)
+    };
+    Comparison {
+        levels: [
+            g,
+            sn,
+            compare_dob(a.dob, b.dob),
+            sex,
+            compare_sym_jw(a.place, b.place, s, 0.88),
+            cit,
+            compare_doc(a.doc, b.doc, s),
+            compare_addr(&a.addr, &b.addr),
+        ],
+        swapped,
+        given_canon: gc,
+        surname_canon: sc,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feats(rs: &[Record]) -> (Vec<Feat>, Interner) {
+        let mut i = Interner::default();
+        let f = rs.iter().map(|r| RawFeat::of(r).intern(&mut i)).collect();
+        (f, i)
+    }
+
+    fn rec(given: &str, surname: &str, dob: &str) -> Record {
+        let mut r = Record::new("x");
+        r.set_field("given_name", given);
+        r.set_field("surname", surname);
+        r.set_field("date_of_birth", dob);
+        r
+    }
+
+    fn dob(a: &str, b: &str) -> u8 {
+        let p = |s: &str| BirthDate::parse_lenient(s).map(|d| d.pack()).unwrap_or(0);
+        compare_dob(p(a), p(b))
+    }
+
+    #[test]
+    fn date_levels() {
+        assert_eq!(dob("1987-04-23", "1987-04-23"), 0);
+        assert_eq!(dob("1987-04-11", "1987-11-04"), 1);
+        assert_eq!(dob("1987-04-23", "1987-04-28"), 2);
+        assert_eq!(dob("1987-04-23", "1978-04-23"), 2);
+        assert_eq!(dob("1987-04-23", "1987-04"), 3);
+        assert_eq!(dob("1987-04-23", "1987"), 4);
+        assert_eq!(dob("1987", "1987"), 4);
+        assert_eq!(dob("1987-04-23", "1987-09-02"), 5);
+        assert_eq!(dob("1987-04", "1987-09"), 5);
+        assert_eq!(dob("1987-04-23", "1988"), 6);
+        assert_eq!(dob("1987", "1995"), 7);
+        assert_eq!(dob("", "1995"), NULL);
+    }
+
+    #[test]
+    fn names_across_spellings_scripts_and_order() {
+        let mut orig = Record::new("o");
+        orig.name_original = Some("محمد الحسن".into());
+        let (f, i) = feats(&[
+            rec("Mohammed", "Al-Hassan", "1990"),
+            rec("Muhammad", "Hasan", "1990"),
+            rec("Hassan", "Mohamed", "1990"),
+            orig,
+            rec("Ahmad", "Hassan", "1990"),
+        ]);
+        let c = compare(&f[0], &f[1], &i);
+        assert_eq!((c.levels[0], c.levels[1], c.swapped), (0, 0, false));
+        let c = compare(&f[0], &f[2], &i);
+        assert_eq!((c.levels[0], c.levels[1], c.swapped), (0, 0, true));
+        let c = compare(&f[0], &f[3], &i);
+        assert_eq!((c.levels[0], c.levels[1]), (0, 0));
+        let c = compare(&f[0], &f[4], &i);
+        assert_eq!((c.levels[0], c.levels[1]), (4, 0));
+    }
+
+    #[test]
+    fn korean_names_across_romanisations() {
+        let mut orig = Record::new("o");
+        orig.name_original = Some("리설주".into());
+        let (f, i) = feats(&[rec("Sol Ju", "Ri", ""), rec("Seol-ju", "Lee", ""), orig]);
+        let c = compare(&f[0], &f[1], &i);
+        assert_eq!(c.levels[1], 0);
+        assert!(c.levels[0] <= 2, "{:?}", c.levels);
+        let c = compare(&f[1], &f[2], &i);
+        assert_eq!(c.levels[1], 0);
+        assert!(c.levels[0] <= 1, "{:?}", c.levels);
+    }
+
+    #[test]
+    fn other_fields() {
+        let mut a = rec("A", "B", "");
+        let mut b = rec("A", "B", "");
+        for (k, v) in [("sex", "M"), ("citizenship", "SYR;TUR"), ("document_number", "N-123 4567"), ("address", "Block 4, Kalindi camp")] {
+            a.set_field(k, v);
+        }
+        for (k, v) in [("sex", "F"), ("citizenship", "TUR"), ("document_number", "n1234576"), ("address", "Kalindi Camp block 4")] {
+            b.set_field(k, v);
+        }
+        let (f, i) = feats(&[a, b]);
+        let c = compare(&f[0], &f[1], &i);
+        assert_eq!(&c.levels[3..], &[1, NULL, 0, 1, 0]);
+    }
+}

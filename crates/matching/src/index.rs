@@ -1,0 +1,211 @@
+//! The online index: the duplicate check when a person is registered.
+
+use crate::compare::{compare, Feat, Overlay, RawFeat};
+use crate::engine::{self, block_keys, sort_key, Data};
+use crate::model::{FieldContribution, Model};
+use crate::record::Record;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// A likely duplicate of a checked record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    /// The id of the registered record.
+    pub other_id: String,
+    /// Match probability in [0, 1].
+    pub score: f64,
+    /// Total match weight (log2 odds): the prior weight plus the fields' weights.
+    pub weight: f64,
+    /// The prior weight, log2(λ/(1-λ)), before any field is compared.
+    pub prior_weight: f64,
+    /// Each field's contribution: the explanation.
+    pub explanation: Vec<FieldContribution>,
+}
+
+/// Blocks larger than this are only searched around the record's place in name order.
+pub const ONLINE_BLOCK_CAP: usize = 2_000;
+
+/// An index of registered records for the duplicate check.
+///
+/// ```
+/// use nansen_matching::{Index, Record};
+/// let mut a = Record::new("p1");
+/// a.given_name = Some("Mohammed".into());
+/// a.surname = Some("Al-Hassan".into());
+/// a.date_of_birth = nansen_matching::BirthDate::parse_lenient("1990-03-04");
+/// let mut index = Index::build(vec![a]);
+/// let mut b = Record::new("new");
+/// b.name_original = Some("محمد الحسن".into());
+/// b.date_of_birth = nansen_matching::BirthDate::parse_lenient("1990");
+/// let found = index.candidates(&b);
+/// assert_eq!(found.first().map(|m| m.other_id.as_str()), Some("p1"));
+/// index.insert(b);
+/// assert_eq!(index.len(), 2);
+/// ```
+#[derive(Debug)]
+pub struct Index {
+    data: Data,
+    model: Model,
+    blocks: FxHashMap<u64, Vec<u32>>,
+    tf_counts: FxHashMap<u32, u32>,
+    tf_total: u64,
+}
+
+impl Index {
+    /// Builds an index of `records` and fits the model on them (as a deduplication would). With
+    /// fewer than a few hundred records the fitted model is weak; prefer [`Index::with_model`] with
+    /// a model fitted on a larger registry.
+    pub fn build(records: impl IntoIterator<Item = Record>) -> Index {
+        let mut data = Data::default();
+        let mut batch = Vec::new();
+        for r in records {
+            batch.push(r);
+            if batch.len() >= 50_000 {
+                data.extend(std::mem::take(&mut batch));
+            }
+        }
+        data.extend(batch);
+        let pairs = engine::candidate_pairs(&data);
+        let counts = engine::patterns(&data, &pairs);
+        drop(pairs);
+        let model = engine::fit(&data, &counts);
+        Self::from_data(data, model)
+    }
+
+    /// Builds an index of `records` that scores with a model fitted elsewhere.
+    pub fn with_model(records: impl IntoIterator<Item = Record>, model: Model) -> Index {
+        let mut data = Data::default();
+        data.extend(records.into_iter().collect());
+        Self::from_data(data, model)
+    }
+
+    fn from_data(data: Data, model: Model) -> Index {
+        let mut index = Index { data, model, blocks: FxHashMap::default(), tf_counts: FxHashMap::default(), tf_total: 0 };
+        let mut keys = Vec::new();
+        for i in 0..index.data.feats.len() {
+            index.add_to_blocks(i, &mut keys);
+        }
+        index.refresh_tf();
+        index
+    }
+
+    fn add_to_blocks(&mut self, i: usize, keys: &mut Vec<u64>) {
+        let Some(f) = self.data.feats.get(i) else { return };
+        block_keys(f, keys);
+        let r = f.main_reading();
+        for p in [r.given, r.surname].into_iter().flatten() {
+            *self.tf_counts.entry(p.canon).or_insert(0) += 1;
+            self.tf_total += 1;
+        }
+        for &k in keys.iter() {
+            self.blocks.entry(k).or_default().push(i as u32);
+        }
+    }
+
+    fn refresh_tf(&mut self) {
+        let t = self.tf_total.max(1) as f64;
+        self.model.tf = self.tf_counts.iter().map(|(k, v)| (*k, f64::from(*v) / t)).collect();
+    }
+
+    /// Adds a record (after registration). Term frequencies are updated as records come in.
+    pub fn insert(&mut self, record: Record) {
+        let raw = RawFeat::of(&record);
+        let feat = raw.intern(&mut self.data.strs);
+        self.data.ids.push(&record.id);
+        self.data.feats.push(feat);
+        let mut keys = Vec::new();
+        self.add_to_blocks(self.data.feats.len() - 1, &mut keys);
+        // Keep the adjustment of exact names current without rebuilding the whole table each time.
+        let r = self.data.feats.last().map(Feat::main_reading).unwrap_or_default();
+        let t = self.tf_total.max(1) as f64;
+        for p in [r.given, r.surname].into_iter().flatten() {
+            let c = self.tf_counts.get(&p.canon).copied().unwrap_or(1);
+            self.model.tf.insert(p.canon, f64::from(c) / t);
+        }
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.data.feats.len()
+    }
+
+    /// True when the index holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.data.feats.is_empty()
+    }
+
+    /// The model that scores.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Likely duplicates of `record` among the indexed records: score at or above the model's
+    /// threshold, best first, each with its explanation. The record itself (same id) is skipped.
+    pub fn candidates(&self, record: &Record) -> Vec<Match> {
+        self.candidates_above(record, self.model.threshold)
+    }
+
+    /// Like [`Index::candidates`] with another minimum score (e.g. 0.1 to show weaker candidates
+    /// for review).
+    pub fn candidates_above(&self, record: &Record, min_score: f64) -> Vec<Match> {
+        let mut overlay = Overlay::new(&self.data.strs);
+        let q = RawFeat::of(record).intern(&mut overlay);
+        let mut keys = Vec::new();
+        block_keys(&q, &mut keys);
+        let qk = sort_key(&q);
+        let mut cands: Vec<u32> = Vec::new();
+        for k in &keys {
+            let Some(members) = self.blocks.get(k) else { continue };
+            if members.len() <= ONLINE_BLOCK_CAP {
+                cands.extend_from_slice(members);
+            } else {
+                // An oversized block (a very common name in one year): the members nearest in
+                // name order, as the batch window does.
+                let mut by_key: Vec<(u64, u32)> =
+                    members.iter().map(|&m| (sort_key(&self.data.feats[m as usize]).abs_diff(qk), m)).collect();
+                by_key.select_nth_unstable(ONLINE_BLOCK_CAP / 2);
+                cands.extend(by_key[..ONLINE_BLOCK_CAP / 2].iter().map(|x| x.1));
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        let mut out: Vec<Match> = cands
+            .into_iter()
+            .filter_map(|c| {
+                let f = self.data.feats.get(c as usize)?;
+                let id = self.data.ids.get(c as usize);
+                if id == record.id {
+                    return None;
+                }
+                let cmp = compare(&q, f, &overlay);
+                let weight = self.model.match_weight(&cmp);
+                let score = crate::model::probability(weight);
+                (score >= min_score).then(|| Match {
+                    other_id: id.to_owned(),
+                    score,
+                    weight,
+                    prior_weight: self.model.prior_weight(),
+                    explanation: self.model.explain(&cmp),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.other_id.cmp(&b.other_id)));
+        out
+    }
+}
+
+/// Compares two records with a model and explains the result (for a review screen).
+pub fn explain_pair(model: &Model, a: &Record, b: &Record) -> Match {
+    let mut strs = crate::compare::Interner::default();
+    let fa = RawFeat::of(a).intern(&mut strs);
+    let fb = RawFeat::of(b).intern(&mut strs);
+    let cmp = compare(&fa, &fb, &strs);
+    let weight = model.match_weight(&cmp);
+    Match {
+        other_id: b.id.clone(),
+        score: crate::model::probability(weight),
+        weight,
+        prior_weight: model.prior_weight(),
+        explanation: model.explain(&cmp),
+    }
+}
