@@ -455,10 +455,16 @@ impl<S: Strs> Best<'_, S> {
         let g = cmp_part(ra.given, rb.given, self.s);
         let sn = cmp_part(ra.surname, rb.surname, self.s);
         // A swap must be strictly better than the straight reading.
+        // Ties go to the lexicographically smaller levels, so the choice is the same whichever
+        // record is on the left.
         let r = rank(g) + rank(sn) + u32::from(swapped);
-        if r < self.rank {
+        let (lo, hi) = if swapped && sn < g { (sn, g) } else { (g, sn) };
+        if r < self.rank || (r == self.rank && (lo, hi) < (self.best.0, self.best.1)) {
             self.rank = r;
-            self.best = (g, sn, swapped, ra.given.map_or(NONE, |p| p.canon), ra.surname.map_or(NONE, |p| p.canon));
+            let (gc, sc) = (ra.given.map_or(NONE, |p| p.canon), ra.surname.map_or(NONE, |p| p.canon));
+            // Swapped, the better cross comparison counts as the given name's, whichever record is
+            // on the left, so that comparison stays symmetric.
+            self.best = if swapped && sn < g { (sn, g, true, sc, gc) } else { (g, sn, swapped, gc, sc) };
         }
     }
 }

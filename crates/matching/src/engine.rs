@@ -292,7 +292,7 @@ pub(crate) fn fit(d: &Data, counts: &Patterns) -> Model {
         return model;
     }
     let u0 = random_u(d, U_SAMPLE);
-    let mut model = Model::fit(counts, u0, EM_MAX_ITER, std::env::var_os("NANSEN_MATCHING_FIX_U").is_some());
+    let mut model = Model::fit(counts, u0, EM_MAX_ITER, false);
     model.tf = term_frequencies(&d.feats);
     model
 }
