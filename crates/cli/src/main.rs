@@ -76,6 +76,19 @@ enum Command {
         #[arg(long, default_value = "import")]
         actor: String,
     },
+    /// Write synthetic households (the demo's generator) to a JSON Lines or CSV file, for tests,
+    /// training and benchmarks. Nothing is written to the database.
+    Generate {
+        /// Households to generate.
+        #[arg(long, default_value_t = 1000)]
+        households: usize,
+        /// Seed: the same seed gives the same people.
+        #[arg(long, default_value_t = 1951)]
+        seed: u64,
+        /// Output file (.jsonl or .csv).
+        #[arg(long, short)]
+        output: PathBuf,
+    },
     /// Export an operation's households (CSV, JSON or JSON Lines) to a file or standard output.
     Export {
         /// Operation code (may be left out when the database has one operation).
@@ -200,6 +213,7 @@ async fn run(cli: Cli) -> Result<()> {
             let actor = Actor::parse(&actor).map_err(|e| anyhow::anyhow!("--actor: {e}"))?;
             import(&store, op, &file, format, actor).await
         }
+        Command::Generate { households, seed, output } => generate(households, seed, &output),
         Command::Export { operation, format, output } => {
             let store = open(&cli.db).await?;
             let op = pick_operation(&store, operation.as_deref()).await?;
@@ -329,6 +343,38 @@ async fn export(store: &AnyStore, op: Operation, format: Format, output: Option<
     Ok(())
 }
 
+fn generate(households: usize, seed: u64, output: &std::path::Path) -> Result<()> {
+    let format = Format::from_path(output).context("name the output .jsonl or .csv")?;
+    let f = std::io::BufWriter::new(std::fs::File::create(output).with_context(|| format!("cannot create {}", output.display()))?);
+    let today = Utc::now().date_naive();
+    let pb = bar(households as u64, "generating");
+    match format {
+        Format::Csv => {
+            let mut out = transfer::CsvOut::new(f)?;
+            for h in nansen_demo::households(seed, today).take(households) {
+                out.raw_household(&h)?;
+                pb.inc(1);
+            }
+            out.finish()?;
+        }
+        Format::Jsonl | Format::Json => {
+            if format == Format::Json {
+                bail!("write .jsonl (one household per line); a JSON array would have to be held in memory");
+            }
+            let mut f = f;
+            for h in nansen_demo::households(seed, today).take(households) {
+                serde_json::to_writer(&mut f, &h)?;
+                f.write_all(b"\n")?;
+                pb.inc(1);
+            }
+            f.flush()?;
+        }
+    }
+    pb.finish_and_clear();
+    eprintln!("wrote {households} households to {}", output.display());
+    Ok(())
+}
+
 /// The demo operation's code. A database whose operations all carry it may be replaced by `demo`.
 const DEMO_CODE: &str = "DEMO-KAK";
 
@@ -378,5 +424,5 @@ async fn serve(store: AnyStore, addr: &str) -> Result<()> {
     println!("Nansen is serving on http://{local}/  (API: http://{local}/api/v1, OpenAPI: http://{local}/api/openapi.json)");
     println!("Accounts and sign-in are not built yet: the server listens on {local} only; do not expose it.");
     let _ = std::io::stdout().flush();
-    nansen_server::serve(AppState { store }, listener).await.context("the server stopped with an error")
+    nansen_server::serve(AppState::new(store), listener).await.context("the server stopped with an error")
 }

@@ -320,9 +320,37 @@ pub fn to_input(v: &HouseholdView) -> HouseholdInput {
     }
 }
 
-/// Writes households as CSV rows.
+/// Writes households as CSV rows in the import format.
 pub struct CsvOut<W: Write> {
     w: csv::Writer<W>,
+}
+
+/// One CSV row in [`CSV_COLUMNS`] order.
+fn row(key: &str, relationship: &str, p: &PersonInput, arrival: Option<&str>, address: Option<&str>, case_number: &str) -> Vec<String> {
+    let doc = p.documents.first().cloned().unwrap_or_default();
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    vec![
+        key.to_owned(),
+        relationship.to_owned(),
+        s(&p.given_name),
+        s(&p.family_name),
+        s(&p.given_name_original),
+        s(&p.family_name_original),
+        s(&p.sex),
+        s(&p.date_of_birth),
+        s(&p.place_of_birth),
+        s(&p.country_of_birth),
+        s(&p.citizenship),
+        p.languages.join(";"),
+        s(&doc.kind),
+        s(&doc.number),
+        s(&doc.issuing_country),
+        s(&doc.expiry_date),
+        p.specific_needs.join(";"),
+        arrival.unwrap_or("").to_owned(),
+        address.unwrap_or("").to_owned(),
+        case_number.to_owned(),
+    ]
 }
 
 impl<W: Write> CsvOut<W> {
@@ -333,37 +361,25 @@ impl<W: Write> CsvOut<W> {
         Ok(Self { w })
     }
 
+    /// Writes one raw (not yet registered) household: one row per member, the first document of each.
+    pub fn raw_household(&mut self, h: &HouseholdInput) -> csv::Result<()> {
+        let key = h.registration_key.clone().unwrap_or_default();
+        for m in &h.members {
+            self.w.write_record(row(&key, m.relationship.as_deref().unwrap_or(""), &m.person, h.arrival_date.as_deref(), h.address.as_deref(), ""))?;
+        }
+        Ok(())
+    }
+
     /// Writes one household: one row per member. A member with several documents exports the first
     /// (the CSV carries one document per row; use JSON to keep them all).
     pub fn household(&mut self, v: &HouseholdView) -> csv::Result<()> {
         let key = export_key(v);
         let h = &v.household.details;
+        let arrival = h.arrival_date.map(|d| d.to_string());
+        let address = h.address.as_ref().map(|a| a.to_string());
+        let case_number = v.household.case_number.to_string();
         for m in &v.members {
-            let p = m.details.to_input();
-            let doc = p.documents.first().cloned().unwrap_or_default();
-            let s = |o: &Option<String>| o.clone().unwrap_or_default();
-            self.w.write_record([
-                key.clone(),
-                m.relationship.code().to_string(),
-                s(&p.given_name),
-                s(&p.family_name),
-                s(&p.given_name_original),
-                s(&p.family_name_original),
-                s(&p.sex),
-                s(&p.date_of_birth),
-                s(&p.place_of_birth),
-                s(&p.country_of_birth),
-                s(&p.citizenship),
-                p.languages.join(";"),
-                s(&doc.kind),
-                s(&doc.number),
-                s(&doc.issuing_country),
-                s(&doc.expiry_date),
-                p.specific_needs.join(";"),
-                h.arrival_date.map(|d| d.to_string()).unwrap_or_default(),
-                h.address.as_ref().map(|a| a.to_string()).unwrap_or_default(),
-                v.household.case_number.to_string(),
-            ])?;
+            self.w.write_record(row(&key, m.relationship.code(), &m.details.to_input(), arrival.as_deref(), address.as_deref(), &case_number))?;
         }
         Ok(())
     }

@@ -128,7 +128,7 @@ fn free_port() -> u16 {
 }
 
 fn start(db: &str, port: u16) -> std::process::Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_nansen"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nansen"))
         .args(["--db", db, "serve", "--addr", &format!("127.0.0.1:{port}")])
         .env("NANSEN_LOG", "warn")
         .stdout(Stdio::null())
@@ -141,6 +141,8 @@ fn start(db: &str, port: u16) -> std::process::Child {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not start");
 }
 

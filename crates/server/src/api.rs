@@ -322,7 +322,9 @@ async fn create_operation(State(s): State<AppState>, headers: HeaderMap, JsonBod
 
 async fn operation_exists(s: &AppState, id: &str) -> ApiResult<OperationId> {
     let op: OperationId = parse_id("operation", id)?;
-    s.store.operation(op).await?.ok_or_else(|| not_found("operation", id))?;
+    if !s.operation_exists(op).await? {
+        return Err(not_found("operation", id));
+    }
     Ok(op)
 }
 

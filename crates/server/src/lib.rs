@@ -26,6 +26,29 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     /// The database.
     pub store: AnyStore,
+    /// Operations known to exist (operations are never deleted, so a hit never goes stale).
+    known_operations: std::sync::Arc<std::sync::RwLock<std::collections::HashSet<nansen_domain::OperationId>>>,
+}
+
+impl AppState {
+    /// State over a store.
+    pub fn new(store: AnyStore) -> Self {
+        Self { store, known_operations: Default::default() }
+    }
+
+    /// True when the operation exists; asks the database once per operation.
+    pub async fn operation_exists(&self, id: nansen_domain::OperationId) -> Result<bool, nansen_store::StoreError> {
+        if self.known_operations.read().map(|s| s.contains(&id)).unwrap_or(false) {
+            return Ok(true);
+        }
+        let found = self.store.operation(id).await?.is_some();
+        if found {
+            if let Ok(mut s) = self.known_operations.write() {
+                s.insert(id);
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// The whole application.

@@ -20,7 +20,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, nansen_server::app(AppState { store })).await;
+            let _ = axum::serve(listener, nansen_server::app(AppState::new(store))).await;
         });
         Self { base, client: reqwest::Client::new(), task }
     }

@@ -21,17 +21,13 @@ pub(crate) struct Sql {
     pub delete_terms: &'static str,
     pub update_household: &'static str,
     pub bump_household: &'static str,
-    pub insert_households: &'static str,
-    pub insert_persons: &'static str,
-    pub insert_terms: &'static str,
-    pub insert_events: &'static str,
     pub history: &'static str,
     pub search_select: &'static str,
     pub counts: &'static str,
 }
 
 macro_rules! backend_impl {
-    ($Store:ident, $Backend:ident, $Conn:ty, $Pool:ty, $SQL:ident, $bind_ts:path) => {
+    ($Store:ident, $Backend:ident, $Conn:ty, $Pool:ty, $SQL:ident, $bind_ts:path, $flush:path) => {
         use crate::model::*;
         use crate::rows::{self, Command, Outcome, WriteSet};
         use crate::writer::{CmdResult, Writer};
@@ -68,19 +64,7 @@ macro_rules! backend_impl {
         }
 
         async fn flush(conn: &mut $Conn, ws: &WriteSet) -> Result<(), sqlx::Error> {
-            if !ws.households.is_empty() {
-                sqlx::query($SQL.insert_households).bind(json_text(&ws.households)).execute(&mut *conn).await?;
-            }
-            if !ws.persons.is_empty() {
-                sqlx::query($SQL.insert_persons).bind(json_text(&ws.persons)).execute(&mut *conn).await?;
-            }
-            if !ws.terms.is_empty() {
-                sqlx::query($SQL.insert_terms).bind(json_text(&ws.terms)).execute(&mut *conn).await?;
-            }
-            if !ws.events.is_empty() {
-                sqlx::query($SQL.insert_events).bind(json_text(&ws.events)).execute(&mut *conn).await?;
-            }
-            Ok(())
+            $flush(conn, ws).await
         }
 
         fn json_text<T: serde::Serialize>(v: &T) -> String {
@@ -140,11 +124,11 @@ macro_rules! backend_impl {
                             let view = load_household(conn, $SQL.household, HouseholdKey::Id(id)).await?.ok_or_else(|| rows::not_found("household", id))?;
                             return Ok(Outcome::Registered(Registered { view, created: false }));
                         }
-                        let view = rows::new_household(ws, *op, country, household, *household_id, person_ids, *case_random, meta);
+                        let view = rows::new_household(ws, *op, country, household, rows::NewIds { household: *household_id, persons: person_ids, case_random: *case_random }, meta);
                         batch_keys.insert(k, view.clone());
                         return Ok(Outcome::Registered(Registered { view, created: true }));
                     }
-                    let view = rows::new_household(ws, *op, country, household, *household_id, person_ids, *case_random, meta);
+                    let view = rows::new_household(ws, *op, country, household, rows::NewIds { household: *household_id, persons: person_ids, case_random: *case_random }, meta);
                     Ok(Outcome::Registered(Registered { view, created: true }))
                 }
                 Command::AddMember { household, expected_version, relationship, person, meta, person_id } => {
@@ -170,7 +154,7 @@ macro_rules! backend_impl {
                         version,
                         EventKind::MemberAdded,
                         meta,
-                        serde_json::json!({"person_id": person_id, "relationship": relationship}),
+                        rows::to_raw(&serde_json::json!({"person_id": person_id, "relationship": relationship})),
                     ));
                     flush(conn, &own).await?;
                     Ok(Outcome::Person(rec))
@@ -192,7 +176,8 @@ macro_rules! backend_impl {
                         .bind(current.version)
                         .execute(&mut *conn)
                         .await?;
-                    sqlx::query($SQL.delete_terms).bind(id.as_uuid()).execute(&mut *conn).await?;
+                    let old: Vec<(&str, String)> = rows::terms_of(current.operation_id, *id, &current.details).into_iter().map(|t| (t.kind, t.term)).collect();
+                    sqlx::query($SQL.delete_terms).bind(id.as_uuid()).bind(json_text(&old)).execute(&mut *conn).await?;
                     let own = WriteSet { terms: rows::terms_of(rec.operation_id, *id, &rec.details), events: vec![ev], ..Default::default() };
                     flush(conn, &own).await?;
                     Ok(Outcome::Person(rec))
@@ -239,7 +224,7 @@ macro_rules! backend_impl {
                                 continue;
                             }
                         }
-                        rows::new_household(ws, *op, country, h, *hid, pids, *rnd, meta);
+                        rows::new_household(ws, *op, country, h, rows::NewIds { household: *hid, persons: pids, case_random: *rnd }, meta);
                         report.households_created += 1;
                         report.persons_created += h.members.len();
                     }
@@ -476,7 +461,7 @@ macro_rules! backend_impl {
         }
 
         /// Households per import transaction.
-        const IMPORT_CHUNK: usize = 500;
+        const IMPORT_CHUNK: usize = 2000;
     };
 }
 pub(crate) use backend_impl;

@@ -22,26 +22,30 @@ pub(crate) const SQL: Sql = Sql {
     members_of_many: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons \
         WHERE household_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid) ORDER BY household_id, relationship <> 'PA', created_at, id",
     update_person: "UPDATE persons SET data = $1::jsonb, full_name = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
-    delete_terms: "DELETE FROM person_terms WHERE person_id = $1",
+    delete_terms: "DELETE FROM person_terms WHERE person_id = $1 AND (kind, term) IN (SELECT x ->> 0, x ->> 1 FROM jsonb_array_elements($2::jsonb) AS x)",
     update_household: "UPDATE households SET data = $1::jsonb, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
     bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
-    insert_households: "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
-        SELECT id, operation_id, case_number, registration_key, version, data, at, at FROM jsonb_to_recordset($1::jsonb) \
-        AS x(id uuid, operation_id uuid, case_number text, registration_key text, version bigint, data jsonb, at timestamptz)",
-    insert_persons: "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at) \
-        SELECT id, operation_id, household_id, relationship, version, full_name, data, at, at FROM jsonb_to_recordset($1::jsonb) \
-        AS x(id uuid, operation_id uuid, household_id uuid, relationship text, version bigint, full_name text, data jsonb, at timestamptz)",
-    insert_terms: "INSERT INTO person_terms (operation_id, kind, term, person_id) \
-        SELECT operation_id, kind, term, person_id FROM jsonb_to_recordset($1::jsonb) AS x(operation_id uuid, kind text, term text, person_id uuid) \
-        ON CONFLICT DO NOTHING",
-    insert_events: "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data) \
-        SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM jsonb_to_recordset($1::jsonb) \
-        AS x(id uuid, operation_id uuid, entity_kind text, entity_id uuid, version bigint, actor text, at timestamptz, kind text, reason text, data jsonb)",
     history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
     search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data::text, p.created_at, p.updated_at FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
 };
+
+const INSERT_HOUSEHOLDS: &str = "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
+        SELECT id, operation_id, case_number, registration_key, version, data, at, at FROM jsonb_to_recordset($1::jsonb) \
+        AS x(id uuid, operation_id uuid, case_number text, registration_key text, version bigint, data jsonb, at timestamptz)";
+
+const INSERT_PERSONS: &str = "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at) \
+        SELECT id, operation_id, household_id, relationship, version, full_name, data, at, at FROM jsonb_to_recordset($1::jsonb) \
+        AS x(id uuid, operation_id uuid, household_id uuid, relationship text, version bigint, full_name text, data jsonb, at timestamptz)";
+
+const INSERT_TERMS: &str = "INSERT INTO person_terms (operation_id, kind, term, person_id) \
+        SELECT operation_id, kind, term, person_id FROM jsonb_to_recordset($1::jsonb) AS x(operation_id uuid, kind text, term text, person_id uuid) \
+        ON CONFLICT DO NOTHING";
+
+const INSERT_EVENTS: &str = "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data) \
+        SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM jsonb_to_recordset($1::jsonb) \
+        AS x(id uuid, operation_id uuid, entity_kind text, entity_id uuid, version bigint, actor text, at timestamptz, kind text, reason text, data jsonb)";
 
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     t
@@ -59,7 +63,21 @@ fn is_fatal(e: &sqlx::Error) -> bool {
     }
 }
 
-backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts);
+/// Inserts the rows of a batch: one statement per table, the rows passed as one JSON document.
+async fn flush_rows(conn: &mut PgConnection, ws: &crate::rows::WriteSet) -> Result<(), sqlx::Error> {
+    async fn one<T: serde::Serialize>(conn: &mut PgConnection, sql: &str, rows: &[T]) -> Result<(), sqlx::Error> {
+        if !rows.is_empty() {
+            sqlx::query(sql).bind(serde_json::to_string(rows).unwrap_or_else(|_| "[]".into())).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+    one(conn, INSERT_HOUSEHOLDS, &ws.households).await?;
+    one(conn, INSERT_PERSONS, &ws.persons).await?;
+    one(conn, INSERT_TERMS, &ws.terms).await?;
+    one(conn, INSERT_EVENTS, &ws.events).await
+}
+
+backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts, flush_rows);
 
 impl PgStore {
     /// Connects to `url` (`postgres://…`) and applies pending migrations.

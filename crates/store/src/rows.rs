@@ -9,6 +9,7 @@ use nansen_domain::{
     PersonDetails, PersonId, Relationship,
 };
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -61,7 +62,7 @@ pub(crate) struct HouseholdRow {
     pub case_number: String,
     pub registration_key: Option<String>,
     pub version: i64,
-    pub data: Value,
+    pub data: Box<RawValue>,
     pub at: String,
 }
 
@@ -73,7 +74,7 @@ pub(crate) struct PersonRow {
     pub relationship: &'static str,
     pub version: i64,
     pub full_name: String,
-    pub data: Value,
+    pub data: Box<RawValue>,
     pub at: String,
 }
 
@@ -96,7 +97,7 @@ pub(crate) struct EventRow {
     pub at: String,
     pub kind: &'static str,
     pub reason: Option<String>,
-    pub data: Value,
+    pub data: Box<RawValue>,
 }
 
 /// Rows to insert, merged across the commands of one batch.
@@ -110,6 +111,11 @@ pub(crate) struct WriteSet {
 
 pub(crate) fn to_value<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Serialises once into JSON text that is then copied verbatim into rows and event payloads.
+pub(crate) fn to_raw<T: Serialize + ?Sized>(v: &T) -> Box<RawValue> {
+    serde_json::value::to_raw_value(v).unwrap_or_else(|_| RawValue::from_string("null".into()).unwrap_or_default())
 }
 
 /// The sort key of a person: folded Latin name, family name first.
@@ -133,7 +139,7 @@ pub(crate) fn terms_of(op: OperationId, id: PersonId, d: &PersonDetails) -> Vec<
     out
 }
 
-pub(crate) fn event_row(op: OperationId, kind: EntityKind, entity: Uuid, version: i64, ek: EventKind, meta: &Meta, data: Value) -> EventRow {
+pub(crate) fn event_row(op: OperationId, kind: EntityKind, entity: Uuid, version: i64, ek: EventKind, meta: &Meta, data: Box<RawValue>) -> EventRow {
     EventRow {
         id: EventId::generate().as_uuid(),
         operation_id: op.as_uuid(),
@@ -158,8 +164,9 @@ pub(crate) fn new_person(
     details: PersonDetails,
     meta: &Meta,
 ) -> PersonRecord {
-    let data = to_value(&details);
+    let data = to_raw(&details);
     ws.terms.extend(terms_of(op, id, &details));
+    let payload = format!(r#"{{"household_id":"{household}","relationship":"{}","details":{}}}"#, relationship.code(), data.get());
     ws.events.push(event_row(
         op,
         EntityKind::Person,
@@ -167,7 +174,7 @@ pub(crate) fn new_person(
         1,
         EventKind::PersonRegistered,
         meta,
-        json!({"household_id": household, "relationship": relationship, "details": data}),
+        RawValue::from_string(payload).unwrap_or_else(|_| to_raw(&Value::Null)),
     ));
     ws.persons.push(PersonRow {
         id: id.as_uuid(),
@@ -183,19 +190,18 @@ pub(crate) fn new_person(
 }
 
 /// A new household's rows and the view that will be read back after commit.
-pub(crate) fn new_household(
-    ws: &mut WriteSet,
-    op: OperationId,
-    country: Iso3,
-    hh: &NewHousehold,
-    household_id: HouseholdId,
-    person_ids: &[PersonId],
-    case_random: u64,
-    meta: &Meta,
-) -> HouseholdView {
+/// Identifiers and randomness drawn for a new household before it reaches the writer.
+pub(crate) struct NewIds<'a> {
+    pub household: HouseholdId,
+    pub persons: &'a [PersonId],
+    pub case_random: u64,
+}
+
+pub(crate) fn new_household(ws: &mut WriteSet, op: OperationId, country: Iso3, hh: &NewHousehold, ids: NewIds<'_>, meta: &Meta) -> HouseholdView {
+    let NewIds { household: household_id, persons: person_ids, case_random } = ids;
     use chrono::Datelike;
     let case_number = CaseNumber::generate(country, meta.at.year(), case_random);
-    let data = to_value(&hh.details);
+    let data = to_raw(&hh.details);
     let mut members = Vec::with_capacity(hh.members.len());
     for (i, (rel, p)) in hh.members.iter().enumerate() {
         let pid = person_ids.get(i).copied().unwrap_or_else(PersonId::generate);
@@ -208,7 +214,7 @@ pub(crate) fn new_household(
         1,
         EventKind::HouseholdRegistered,
         meta,
-        json!({"case_number": case_number, "details": data, "members": members.iter().map(|m| json!({"person_id": m.id, "relationship": m.relationship})).collect::<Vec<_>>()}),
+        to_raw(&json!({"case_number": case_number, "details": &data, "members": members.iter().map(|m| json!({"person_id": m.id, "relationship": m.relationship})).collect::<Vec<_>>()})),
     ));
     ws.households.push(HouseholdRow {
         id: household_id.as_uuid(),
@@ -240,7 +246,7 @@ pub(crate) fn person_update(current: &PersonRecord, details: PersonDetails, meta
         return None;
     }
     let version = current.version + 1;
-    let ev = event_row(current.operation_id, EntityKind::Person, current.id.as_uuid(), version, EventKind::PersonUpdated, meta, json!({ "changes": changes }));
+    let ev = event_row(current.operation_id, EntityKind::Person, current.id.as_uuid(), version, EventKind::PersonUpdated, meta, to_raw(&json!({ "changes": changes })));
     Some((PersonRecord { version, details, updated_at: meta.at, ..current.clone() }, ev))
 }
 
@@ -251,7 +257,7 @@ pub(crate) fn household_update(current: &HouseholdRecord, details: HouseholdDeta
         return None;
     }
     let version = current.version + 1;
-    let ev = event_row(current.operation_id, EntityKind::Household, current.id.as_uuid(), version, EventKind::HouseholdUpdated, meta, json!({ "changes": changes }));
+    let ev = event_row(current.operation_id, EntityKind::Household, current.id.as_uuid(), version, EventKind::HouseholdUpdated, meta, to_raw(&json!({ "changes": changes })));
     Some((HouseholdRecord { version, details, updated_at: meta.at, ..current.clone() }, ev))
 }
 

@@ -25,21 +25,9 @@ pub(crate) const SQL: Sql = Sql {
     members_of_many: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons \
         WHERE household_id IN (SELECT unhex(replace(value, '-', '')) FROM json_each($1)) ORDER BY household_id, relationship <> 'PA', created_at, id",
     update_person: "UPDATE persons SET data = $1, full_name = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
-    delete_terms: "DELETE FROM person_terms WHERE person_id = $1",
+    delete_terms: "DELETE FROM person_terms WHERE person_id = $1 AND (kind, term) IN (SELECT value ->> 0, value ->> 1 FROM json_each($2))",
     update_household: "UPDATE households SET data = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
     bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
-    insert_households: "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
-        SELECT unhex(replace(value ->> 'id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')), value ->> 'case_number', \
-        value ->> 'registration_key', value ->> 'version', json(value -> 'data'), value ->> 'at', value ->> 'at' FROM json_each($1)",
-    insert_persons: "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at) \
-        SELECT unhex(replace(value ->> 'id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')), unhex(replace(value ->> 'household_id', '-', '')), \
-        value ->> 'relationship', value ->> 'version', value ->> 'full_name', json(value -> 'data'), value ->> 'at', value ->> 'at' FROM json_each($1)",
-    insert_terms: "INSERT OR IGNORE INTO person_terms (term, kind, person_id, operation_id) \
-        SELECT value ->> 'term', value ->> 'kind', unhex(replace(value ->> 'person_id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')) FROM json_each($1)",
-    insert_events: "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data) \
-        SELECT unhex(replace(value ->> 'id', '-', '')), unhex(replace(value ->> 'operation_id', '-', '')), value ->> 'entity_kind', \
-        unhex(replace(value ->> 'entity_id', '-', '')), value ->> 'version', value ->> 'actor', value ->> 'at', value ->> 'kind', value ->> 'reason', \
-        json(value -> 'data') FROM json_each($1)",
     history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
     search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data, p.created_at, p.updated_at FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
@@ -64,7 +52,67 @@ fn is_fatal(e: &sqlx::Error) -> bool {
     }
 }
 
-backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bind_ts);
+type Q<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters per statement).
+const ROWS_PER_INSERT: usize = 500;
+
+/// Inserts `rows` with multi-row `INSERT … VALUES (…), (…)` statements of [`ROWS_PER_INSERT`] rows.
+async fn insert_rows<T>(conn: &mut SqliteConnection, head: &str, cols: usize, rows: &[T], bind: impl for<'q> Fn(Q<'q>, &T) -> Q<'q>) -> Result<(), sqlx::Error> {
+    let one = format!("({})", vec!["?"; cols].join(", "));
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let sql = format!("{head} VALUES {}", vec![one.as_str(); chunk.len()].join(", "));
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            q = bind(q, r);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn text(v: &serde_json::value::RawValue) -> String {
+    v.get().to_owned()
+}
+
+/// Inserts the rows of a batch with multi-row statements.
+async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> Result<(), sqlx::Error> {
+    insert_rows(conn, "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at)", 8, &ws.households, |q, r| {
+        q.bind(r.id).bind(r.operation_id).bind(r.case_number.clone()).bind(r.registration_key.clone()).bind(r.version).bind(text(&r.data)).bind(r.at.clone()).bind(r.at.clone())
+    })
+    .await?;
+    insert_rows(conn, "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at)", 9, &ws.persons, |q, r| {
+        q.bind(r.id)
+            .bind(r.operation_id)
+            .bind(r.household_id)
+            .bind(r.relationship)
+            .bind(r.version)
+            .bind(r.full_name.clone())
+            .bind(text(&r.data))
+            .bind(r.at.clone())
+            .bind(r.at.clone())
+    })
+    .await?;
+    insert_rows(conn, "INSERT OR IGNORE INTO person_terms (term, kind, person_id, operation_id)", 4, &ws.terms, |q, r| {
+        q.bind(r.term.clone()).bind(r.kind).bind(r.person_id).bind(r.operation_id)
+    })
+    .await?;
+    insert_rows(conn, "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data)", 10, &ws.events, |q, r| {
+        q.bind(r.id)
+            .bind(r.operation_id)
+            .bind(r.entity_kind)
+            .bind(r.entity_id)
+            .bind(r.version)
+            .bind(r.actor.clone())
+            .bind(r.at.clone())
+            .bind(r.kind)
+            .bind(r.reason.clone())
+            .bind(text(&r.data))
+    })
+    .await
+}
+
+backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bind_ts, flush_rows);
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) and applies pending migrations.
@@ -75,7 +123,9 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // 64 MiB of page cache per connection: a large import never spills pages mid-transaction.
+            .pragma("cache_size", "-65536");
         let mut writer = opts.connect().await?;
         sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?;

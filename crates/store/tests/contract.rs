@@ -235,7 +235,7 @@ async fn import_is_idempotent_and_pages(db: &TestDb) {
         .map(|i| {
             household(
                 Some(&format!("IMP-{i}")),
-                vec![("PA", person("Ahmad", &format!("Karimi"), None, "1970", Some(&format!("P{i:07}")))), ("CHD", person("Zahra", "Karimi", None, "2010", None))],
+                vec![("PA", person("Ahmad", "Karimi", None, "1970", Some(&format!("P{i:07}")))), ("CHD", person("Zahra", "Karimi", None, "2010", None))],
             )
         })
         .collect();

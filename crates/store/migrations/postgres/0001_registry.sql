@@ -1,5 +1,6 @@
--- Nansen registry, PostgreSQL. Every table carries operation_id, and every primary key starts with it,
--- so that the tables can be distributed by operation_id on Citus or YugabyteDB without a redesign.
+-- Nansen registry, PostgreSQL. Every table carries operation_id, and every primary key and unique
+-- constraint includes it, so that the tables can be distributed by operation_id on Citus or YugabyteDB
+-- without a redesign. Keys lead with the identifier that lookups use, which keeps one index per need.
 -- Nothing is ever deleted: triggers refuse DELETE on records and any UPDATE/DELETE on the history.
 
 CREATE TABLE operations (
@@ -20,12 +21,10 @@ CREATE TABLE households (
     data              JSONB NOT NULL,
     created_at        TIMESTAMPTZ NOT NULL,
     updated_at        TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (operation_id, id),
-    UNIQUE (operation_id, case_number),
+    PRIMARY KEY (id, operation_id),
+    UNIQUE (case_number, operation_id),
     UNIQUE (operation_id, registration_key)
 );
-CREATE INDEX households_id ON households (id);
-CREATE INDEX households_case_number ON households (case_number);
 
 CREATE TABLE persons (
     operation_id  UUID NOT NULL REFERENCES operations(id),
@@ -37,10 +36,9 @@ CREATE TABLE persons (
     data          JSONB NOT NULL,
     created_at    TIMESTAMPTZ NOT NULL,
     updated_at    TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (operation_id, id),
-    FOREIGN KEY (operation_id, household_id) REFERENCES households (operation_id, id)
+    PRIMARY KEY (id, operation_id),
+    FOREIGN KEY (household_id, operation_id) REFERENCES households (id, operation_id)
 );
-CREATE INDEX persons_id ON persons (id);
 CREATE INDEX persons_household ON persons (household_id);
 CREATE INDEX persons_operation_name ON persons (operation_id, full_name);
 
@@ -49,10 +47,8 @@ CREATE TABLE person_terms (
     kind          TEXT NOT NULL CHECK (kind IN ('name', 'doc')),
     term          TEXT COLLATE "C" NOT NULL,
     person_id     UUID NOT NULL,
-    PRIMARY KEY (operation_id, kind, term, person_id)
+    PRIMARY KEY (kind, term, person_id, operation_id)
 );
-CREATE INDEX person_terms_global ON person_terms (kind, term);
-CREATE INDEX person_terms_person ON person_terms (person_id);
 
 CREATE TABLE events (
     operation_id  UUID NOT NULL,
@@ -65,10 +61,9 @@ CREATE TABLE events (
     kind          TEXT NOT NULL,
     reason        TEXT,
     data          JSONB NOT NULL,
-    PRIMARY KEY (operation_id, id),
-    UNIQUE (operation_id, entity_id, version)
+    PRIMARY KEY (id, operation_id),
+    UNIQUE (entity_id, version, operation_id)
 );
-CREATE INDEX events_entity ON events (entity_id, version);
 
 CREATE FUNCTION nansen_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

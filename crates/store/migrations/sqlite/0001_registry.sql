@@ -20,10 +20,9 @@ CREATE TABLE households (
     data              TEXT NOT NULL CHECK (json_valid(data)),
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL,
-    UNIQUE (operation_id, case_number),
+    UNIQUE (case_number, operation_id),
     UNIQUE (operation_id, registration_key)
 );
-CREATE INDEX households_case_number ON households (case_number);
 
 CREATE TABLE persons (
     id            BLOB PRIMARY KEY NOT NULL,
@@ -47,7 +46,6 @@ CREATE TABLE person_terms (
     operation_id  BLOB NOT NULL,
     PRIMARY KEY (kind, term, person_id)
 ) WITHOUT ROWID;
-CREATE INDEX person_terms_person ON person_terms (person_id);
 
 CREATE TABLE events (
     id            BLOB PRIMARY KEY NOT NULL,
