@@ -252,21 +252,20 @@ fn raw_part(tokens: &[String]) -> Option<RawPart> {
     Some((canon, key))
 }
 
-/// The readings of an unsplit name: each word as the family name, the others as given names.
+/// The readings of an unsplit name: the last word as the family name and the others as given
+/// names (Mohammed Ali Hassan), or the first word as the family name (Kim Jong Un, Mao Zedong).
 fn splits_of(tokens: &[String], out: &mut Vec<(Option<RawPart>, Option<RawPart>)>) {
-    let mut t: Vec<String> = tokens.to_vec();
-    if t.len() > 4 {
-        let tail = t.split_off(3).concat();
-        t.push(tail);
-    }
-    if t.len() == 1 {
-        out.push((raw_part(&t), None));
-        out.push((None, raw_part(&t)));
-        return;
-    }
-    for i in 0..t.len() {
-        let given: Vec<String> = t.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s.clone()).collect();
-        out.push((raw_part(&given), raw_part(std::slice::from_ref(&t[i]))));
+    let t = tokens;
+    match t.len() {
+        0 => {}
+        1 => {
+            out.push((raw_part(t), None));
+            out.push((None, raw_part(t)));
+        }
+        n => {
+            out.push((raw_part(&t[..n - 1]), raw_part(&t[n - 1..])));
+            out.push((raw_part(&t[1..]), raw_part(&t[..1])));
+        }
     }
 }
 
@@ -472,8 +471,13 @@ impl<S: Strs> Best<'_, S> {
 /// Compares the names; returns (given level, surname level, swapped, left given, left surname).
 fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> (u8, u8, bool, u32, u32) {
     if a.orig != NONE && a.orig == b.orig {
-        let r = a.main_reading();
-        return (0, 0, false, r.given.map_or(NONE, |p| p.canon), r.surname.map_or(NONE, |p| p.canon));
+        // The same name in the original script: every name part either record has agrees.
+        let (ra, rb) = (a.main_reading(), b.main_reading());
+        let g = if ra.given.is_some() || rb.given.is_some() { 0 } else { NULL };
+        let sn = if ra.surname.is_some() || rb.surname.is_some() { 0 } else { NULL };
+        let gc = ra.given.or(rb.given).map_or(NONE, |p| p.canon);
+        let sc = ra.surname.or(rb.surname).map_or(NONE, |p| p.canon);
+        return (g, sn, false, gc, sc);
     }
     let mut best = Best { s, best: (NULL, NULL, false, NONE, NONE), rank: u32::MAX };
     let both_latin = !a.latin.is_empty() && !b.latin.is_empty();
@@ -483,7 +487,7 @@ fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> (u8, u8, bool, u32, u32) 
             best.consider(&a.latin, &b.latin, true);
         }
     }
-    if !both_latin || (best.rank >= 4 && !a.splits.is_empty() && !b.splits.is_empty()) {
+    if !both_latin || (best.rank >= 6 && !a.splits.is_empty() && !b.splits.is_empty()) {
         let ra = if both_latin { &a.splits[..] } else { a.readings() };
         let rb = if both_latin { &b.splits[..] } else { b.readings() };
         for x in ra {

@@ -98,13 +98,12 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
     bar.set_message("blocking");
     bar.set_length(0);
     bar.set_position(0);
-    let pairs = engine::candidate_pairs(&data);
+    let pairs = engine::candidate_pairs(&data, engine::ALL_RULES);
     let blocking_time = t1.elapsed();
 
     let t2 = Instant::now();
-    bar.set_message(format!("fitting the model on {} candidate pairs", pairs.len()));
-    let counts = engine::patterns(&data, &pairs);
-    let model = engine::fit(&data, &counts);
+    bar.set_message("fitting the model (u on random pairs, m by EM)");
+    let model = engine::fit(&data);
     let fit_time = t2.elapsed();
 
     let t3 = Instant::now();

@@ -70,29 +70,44 @@ fn h<T: Hash>(t: T) -> u64 {
     s.finish()
 }
 
-/// The blocking keys of a record (rule number hashed in).
-pub(crate) fn block_keys(f: &Feat, out: &mut Vec<u64>) {
+/// Blocking rule: the whole name (both phonetic keys, in any order).
+pub(crate) const RULE_NAME: u8 = 1;
+/// Blocking rule: one name part's phonetic key and the birth year.
+pub(crate) const RULE_PART_YEAR: u8 = 2;
+/// Blocking rule: the document number.
+pub(crate) const RULE_DOC: u8 = 4;
+/// Blocking rule: the full date of birth (and first citizenship).
+pub(crate) const RULE_DOB: u8 = 8;
+/// Blocking rule: the original-script name.
+pub(crate) const RULE_ORIG: u8 = 16;
+/// All rules.
+pub(crate) const ALL_RULES: u8 = 31;
+
+/// The blocking keys of a record under the rules in the `rules` mask (rule number hashed in).
+pub(crate) fn block_keys(f: &Feat, rules: u8, out: &mut Vec<u64>) {
     out.clear();
-    let mut pairs = Vec::new();
-    f.name_key_pairs(&mut pairs);
-    for p in &pairs {
-        out.push(h((0u8, p)));
+    if rules & RULE_NAME != 0 {
+        let mut pairs = Vec::new();
+        f.name_key_pairs(&mut pairs);
+        for p in &pairs {
+            out.push(h((0u8, p)));
+        }
     }
     let year = if f.dob == 0 { 0 } else { f.dob >> 9 };
-    let mut keys = Vec::new();
-    f.name_keys(&mut keys);
-    if year != 0 {
+    if rules & RULE_PART_YEAR != 0 && year != 0 {
+        let mut keys = Vec::new();
+        f.name_keys(&mut keys);
         for k in &keys {
             out.push(h((1u8, k, year)));
         }
     }
-    if f.doc != NONE {
+    if rules & RULE_DOC != 0 && f.doc != NONE {
         out.push(h((2u8, f.doc)));
     }
-    if f.dob & 0x1F != 0 {
+    if rules & RULE_DOB != 0 && f.dob & 0x1F != 0 {
         out.push(h((3u8, f.dob, f.cit[0])));
     }
-    if f.orig != NONE {
+    if rules & RULE_ORIG != 0 && f.orig != NONE {
         out.push(h((4u8, f.orig)));
     }
     out.sort_unstable();
@@ -113,14 +128,14 @@ fn pack(a: u32, b: u32) -> u64 {
 }
 
 /// Candidate pairs from all blocking rules, deduplicated, as `(low << 32) | high` record indexes.
-pub(crate) fn candidate_pairs(d: &Data) -> Vec<u64> {
+pub(crate) fn candidate_pairs(d: &Data, rules: u8) -> Vec<u64> {
     let mut entries: Vec<(u64, u32)> = d
         .feats
         .par_iter()
         .enumerate()
         .fold(Vec::new, |mut acc, (i, f)| {
             let mut keys = Vec::new();
-            block_keys(f, &mut keys);
+            block_keys(f, rules, &mut keys);
             acc.extend(keys.into_iter().map(|k| (k, i as u32)));
             acc
         })
@@ -204,61 +219,84 @@ impl SplitMix {
     }
 }
 
-/// Level counts on random pairs (u).
+/// Level counts on random pairs (u); on small data, on all pairs.
 pub(crate) fn random_u(d: &Data, samples: usize) -> Vec<Vec<f64>> {
     let n = d.len();
-    let counts = (0..64u64)
-        .into_par_iter()
-        .map(|chunk| {
-            let mut rng = SplitMix(0x5EED ^ chunk.wrapping_mul(0x1234_5678_9ABC));
-            let mut c = [[0f64; MAX_LEVELS]; N_FIELDS];
-            if n < 2 {
-                return c;
+    let all_pairs = match d.n_left {
+        Some(nl) => nl.saturating_mul(n.saturating_sub(nl)),
+        None => n.saturating_mul(n.saturating_sub(1)) / 2,
+    };
+    let add = |c: &mut [[f64; MAX_LEVELS]; N_FIELDS], a: usize, b: usize| {
+        let cmp = compare(&d.feats[a], &d.feats[b], &d.strs);
+        for (f, &l) in cmp.levels.iter().enumerate() {
+            if l != NULL && (l as usize) < MAX_LEVELS {
+                c[f][l as usize] += 1.0;
             }
-            for _ in 0..samples / 64 {
-                let (a, b) = match d.n_left {
-                    Some(nl) if nl > 0 && nl < n => (rng.below(nl), nl + rng.below(n - nl)),
-                    _ => {
-                        let a = rng.below(n);
-                        let b = rng.below(n);
-                        if a == b {
-                            continue;
-                        }
-                        (a, b)
-                    }
+        }
+    };
+    let merge = |mut a: [[f64; MAX_LEVELS]; N_FIELDS], b: [[f64; MAX_LEVELS]; N_FIELDS]| {
+        for f in 0..N_FIELDS {
+            for l in 0..MAX_LEVELS {
+                a[f][l] += b[f][l];
+            }
+        }
+        a
+    };
+    let counts = if all_pairs <= samples {
+        (0..n)
+            .into_par_iter()
+            .map(|a| {
+                let mut c = [[0f64; MAX_LEVELS]; N_FIELDS];
+                let (lo, hi) = match d.n_left {
+                    Some(nl) if a < nl => (nl, n),
+                    Some(_) => (n, n),
+                    None => (a + 1, n),
                 };
-                let cmp = compare(&d.feats[a], &d.feats[b], &d.strs);
-                for (f, &l) in cmp.levels.iter().enumerate() {
-                    if l != NULL && (l as usize) < MAX_LEVELS {
-                        c[f][l as usize] += 1.0;
-                    }
+                for b in lo..hi {
+                    add(&mut c, a, b);
                 }
-            }
-            c
-        })
-        .reduce(
-            || [[0f64; MAX_LEVELS]; N_FIELDS],
-            |mut a, b| {
-                for f in 0..N_FIELDS {
-                    for l in 0..MAX_LEVELS {
-                        a[f][l] += b[f][l];
-                    }
+                c
+            })
+            .reduce(|| [[0f64; MAX_LEVELS]; N_FIELDS], merge)
+    } else {
+        (0..64u64)
+            .into_par_iter()
+            .map(|chunk| {
+                let mut rng = SplitMix(0x5EED ^ chunk.wrapping_mul(0x1234_5678_9ABC));
+                let mut c = [[0f64; MAX_LEVELS]; N_FIELDS];
+                for _ in 0..samples / 64 {
+                    let (a, b) = match d.n_left {
+                        Some(nl) if nl > 0 && nl < n => (rng.below(nl), nl + rng.below(n - nl)),
+                        _ => {
+                            let a = rng.below(n);
+                            let b = rng.below(n);
+                            if a == b {
+                                continue;
+                            }
+                            (a, b)
+                        }
+                    };
+                    add(&mut c, a, b);
                 }
-                a
-            },
-        );
+                c
+            })
+            .reduce(|| [[0f64; MAX_LEVELS]; N_FIELDS], merge)
+    };
     u_from_counts(&counts)
 }
 
 /// Pattern counts of (an even sample of at most `EM_SAMPLE`) candidate pairs, for EM.
-pub(crate) fn patterns(d: &Data, pairs: &[u64]) -> Patterns {
+pub(crate) fn patterns(d: &Data, pairs: &[u64], masked: &[usize]) -> Patterns {
     let step = pairs.len().div_ceil(EM_SAMPLE).max(1);
     pairs
         .par_iter()
         .step_by(step)
         .fold(Patterns::default, |mut acc, &p| {
-            let c = compare(&d.feats[(p >> 32) as usize], &d.feats[(p & 0xFFFF_FFFF) as usize], &d.strs);
-            *acc.entry(c.pattern()).or_insert(0.0) += 1.0;
+            let mut c = compare(&d.feats[(p >> 32) as usize], &d.feats[(p & 0xFFFF_FFFF) as usize], &d.strs);
+            for &f in masked {
+                c.levels[f] = NULL;
+            }
+            *acc.entry(c.pattern()).or_insert(0.0) += step as f64;
             acc
         })
         .reduce(Patterns::default, |mut a, b| {
@@ -284,17 +322,69 @@ pub(crate) fn term_frequencies(feats: &[Feat]) -> FxHashMap<u32, f64> {
     counts.into_iter().map(|(k, v)| (k, f64::from(v) / t)).collect()
 }
 
-/// Fits the model on `d` from its candidate pairs and their patterns.
-pub(crate) fn fit(d: &Data, counts: &Patterns) -> Model {
-    if counts.values().sum::<f64>() < crate::model::MIN_PAIRS_TO_FIT as f64 {
-        let mut model = Model::fallback();
+/// Fits the model on `d`:
+///
+/// 1. u on random pairs: the population's chance of agreement (used to start EM, and for
+///    term-frequency adjustments);
+/// 2. m and u by EM in two training sessions, each on the pairs of one blocking rule with the
+///    rule's own fields left out (they agree by construction there), as splink trains m:
+///    - pairs with the same **full date of birth**: trains m of the names, with u fixed to the
+///      population's (a birth date says nothing about a name, so among these pairs two different
+///      people share a name as often as two random records do);
+///    - pairs with the same **whole-name key**: trains the date of birth and the other fields. Their
+///      u here is *conditional on the names agreeing*: two different people called Fatima are both
+///      women and often of one nationality, so agreeing on sex or citizenship is weak evidence
+///      once the names agree. Estimating u there (rather than fixing it to the population's, as
+///      splink does) removes that double counting, which is what breaks splink on registration data
+///      full of common names;
+/// 3. the prior: the expected number of matches in the date-of-birth session, divided by the share
+///    of matches with the same full date (m from the name session), over all pairs.
+///
+/// The match weight is then `log2(λ/(1-λ)) + w(names | population) + Σ w(other fields | names)`,
+/// a chain-rule factorisation of the likelihood ratio.
+pub(crate) fn fit(d: &Data) -> Model {
+    let n = d.len();
+    let total_pairs = match d.n_left {
+        Some(nl) => (nl as f64) * ((n - nl.min(n)) as f64),
+        None => (n as f64) * (n.saturating_sub(1) as f64) / 2.0,
+    };
+    let u_pop = random_u(d, U_SAMPLE);
+    let dob_f = 2usize;
+    let mut sessions: Vec<Option<(Model, f64)>> = Vec::new();
+    for (rule, masked, fix_u) in [(RULE_DOB, &[dob_f][..], true), (RULE_NAME, &[0usize, 1][..], false)] {
+        let pairs = candidate_pairs(d, rule);
+        let n_pairs = pairs.len() as f64;
+        let counts = patterns(d, &pairs, masked);
+        drop(pairs);
+        sessions.push((n_pairs >= crate::model::MIN_PAIRS_TO_FIT as f64).then(|| (Model::fit(&counts, u_pop.clone(), EM_MAX_ITER, fix_u), n_pairs)));
+    }
+    let (by_dob, by_name) = (sessions[0].take(), sessions[1].take());
+    let fallback = Model::fallback();
+    let (mut m, mut u) = (fallback.m.clone(), fallback.u.clone());
+    for f in 0..N_FIELDS {
+        let src = if f < 2 { by_dob.as_ref() } else if f == dob_f { by_name.as_ref() } else { by_name.as_ref().or(by_dob.as_ref()) };
+        if let Some((s, _)) = src {
+            m[f] = s.m[f].clone();
+            u[f] = s.u[f].clone();
+        }
+    }
+    if by_dob.is_none() && by_name.is_none() {
+        let mut model = fallback;
+        model.u_random = u_pop;
         model.tf = term_frequencies(&d.feats);
         return model;
     }
-    let u0 = random_u(d, U_SAMPLE);
-    let mut model = Model::fit(counts, u0, EM_MAX_ITER, false);
-    model.tf = term_frequencies(&d.feats);
-    model
+    // Expected matches, from the date-of-birth session if there is one, else from the name session
+    // (share of matches whose names agree at least phonetically).
+    let expected = match (&by_dob, &by_name) {
+        (Some((s, np)), _) => s.lambda * np / m[dob_f][0].max(0.05),
+        (None, Some((s, np))) => s.lambda * np / ((m[0][0] + m[0][1] + m[0][2]) * (m[1][0] + m[1][1] + m[1][2])).max(0.05),
+        _ => 1.0,
+    };
+    let lambda = (expected / total_pairs.max(1.0)).clamp(1.0 / total_pairs.max(2.0), 0.5);
+    let iterations = by_dob.iter().chain(by_name.iter()).map(|(s, _)| s.iterations).sum();
+    let converged = by_dob.iter().chain(by_name.iter()).all(|(s, _)| s.converged);
+    Model { m, u, u_random: u_pop, lambda, iterations, converged, threshold: 0.5, tf: term_frequencies(&d.feats) }
 }
 
 /// Re-scores a pair (its probability with term-frequency adjustments).

@@ -65,10 +65,7 @@ impl Index {
             }
         }
         data.extend(batch);
-        let pairs = engine::candidate_pairs(&data);
-        let counts = engine::patterns(&data, &pairs);
-        drop(pairs);
-        let model = engine::fit(&data, &counts);
+        let model = engine::fit(&data);
         Self::from_data(data, model)
     }
 
@@ -91,7 +88,7 @@ impl Index {
 
     fn add_to_blocks(&mut self, i: usize, keys: &mut Vec<u64>) {
         let Some(f) = self.data.feats.get(i) else { return };
-        block_keys(f, keys);
+        block_keys(f, engine::ALL_RULES, keys);
         let r = f.main_reading();
         for p in [r.given, r.surname].into_iter().flatten() {
             *self.tf_counts.entry(p.canon).or_insert(0) += 1;
@@ -151,7 +148,7 @@ impl Index {
         let mut overlay = Overlay::new(&self.data.strs);
         let q = RawFeat::of(record).intern(&mut overlay);
         let mut keys = Vec::new();
-        block_keys(&q, &mut keys);
+        block_keys(&q, engine::ALL_RULES, &mut keys);
         let qk = sort_key(&q);
         let mut cands: Vec<u32> = Vec::new();
         for k in &keys {

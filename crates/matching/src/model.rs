@@ -50,7 +50,7 @@ pub struct Model {
     pub u: Vec<Vec<f64>>,
     /// u measured on random pairs (the population; used for term-frequency adjustments).
     pub u_random: Vec<Vec<f64>>,
-    /// Proportion of matches among candidate pairs.
+    /// The prior: the probability that two records drawn at random are of the same person.
     pub lambda: f64,
     /// EM iterations run.
     pub iterations: usize,

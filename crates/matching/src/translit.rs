@@ -26,6 +26,8 @@ use unicode_normalization::UnicodeNormalization;
 pub fn to_latin(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let one_word = s.split_whitespace().count() == 1;
+    // Zero-width (non-)joiners sit inside words (عزت‌الله): they must not split them.
+    let s: String = s.chars().filter(|c| !matches!(c, '\u{200C}' | '\u{200D}' | '\u{200B}' | '\u{FEFF}')).collect();
     for raw in s.split(|c: char| c.is_whitespace() || c == ',' || c == ';') {
         if raw.is_empty() {
             continue;
