@@ -253,7 +253,8 @@ fn raw_part(tokens: &[String]) -> Option<RawPart> {
 }
 
 /// The readings of an unsplit name: the last word as the family name and the others as given
-/// names (Mohammed Ali Hassan), or the first word as the family name (Kim Jong Un, Mao Zedong).
+/// names (Mohammed Ali Hassan), the first word as the family name (Kim Jong Un, Mao Zedong), or
+/// all words as given names (Aung San Suu Kyi: Burmese names have no family name).
 fn splits_of(tokens: &[String], out: &mut Vec<(Option<RawPart>, Option<RawPart>)>) {
     let t = tokens;
     match t.len() {
@@ -265,6 +266,8 @@ fn splits_of(tokens: &[String], out: &mut Vec<(Option<RawPart>, Option<RawPart>)
         n => {
             out.push((raw_part(&t[..n - 1]), raw_part(&t[n - 1..])));
             out.push((raw_part(&t[1..]), raw_part(&t[..1])));
+            // No family name at all (Burmese names, many Rohingya and Afghan names).
+            out.push((raw_part(t), None));
         }
     }
 }
@@ -398,6 +401,8 @@ pub(crate) struct Comparison {
     /// frequency adjustments).
     pub given_canon: u32,
     pub surname_canon: u32,
+    /// A citizenship both records share (`NONE` if none).
+    pub shared_citizenship: u32,
 }
 
 impl Comparison {
@@ -487,11 +492,12 @@ fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> (u8, u8, bool, u32, u32) 
             best.consider(&a.latin, &b.latin, true);
         }
     }
-    if !both_latin || (best.rank >= 6 && !a.splits.is_empty() && !b.splits.is_empty()) {
-        let ra = if both_latin { &a.splits[..] } else { a.readings() };
-        let rb = if both_latin { &b.splits[..] } else { b.readings() };
-        for x in ra {
-            for y in rb {
+    // Unsplit names are read every plausible way only when a record has no Latin given name and
+    // surname: comparing every reading of two unsplit names that both records also have in Latin
+    // would find agreement by chance (one word of two long names).
+    if !both_latin {
+        for x in a.readings() {
+            for y in b.readings() {
                 best.consider(x, y, false);
                 if best.rank == 0 {
                     return best.best;
@@ -605,12 +611,8 @@ fn compare_addr(a: &[u32], b: &[u32]) -> u8 {
 pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
     let (g, sn, swapped, gc, sc) = compare_names(a, b, s);
     let sex = if a.sex == 0 || b.sex == 0 { NULL } else { u8::from(a.sex != b.sex) };
-    let cit = if a.cit[0] == NONE || b.cit[0] == NONE {
-        NULL
-    } else {
-        let shared = a.cit.iter().any(|c| *c != NONE && b.cit.contains(c));
-        u8::from(!shared)
-    };
+    let shared_citizenship = a.cit.iter().copied().find(|c| *c != NONE && b.cit.contains(c)).unwrap_or(NONE);
+    let cit = if a.cit[0] == NONE || b.cit[0] == NONE { NULL } else { u8::from(shared_citizenship == NONE) };
     Comparison {
         levels: [
             g,
@@ -625,6 +627,7 @@ pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
         swapped,
         given_canon: gc,
         surname_canon: sc,
+        shared_citizenship,
     }
 }
 

@@ -307,19 +307,63 @@ pub(crate) fn patterns(d: &Data, pairs: &[u64], masked: &[usize]) -> Patterns {
         })
 }
 
-/// Term frequencies of canonical name parts (role-agnostic), as shares of all name parts.
-pub(crate) fn term_frequencies(feats: &[Feat]) -> FxHashMap<u32, f64> {
-    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-    let mut total = 0u64;
-    for f in feats {
+/// Counts of canonical name parts, overall and within each citizenship: names are far more common
+/// within one nationality (Sanjida among Rohingya) than in a mixed registry, so agreeing on a name
+/// is weighed against its frequency among people of the same citizenship when both records share
+/// one.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct TfCounts {
+    counts: FxHashMap<u64, u32>,
+    totals: FxHashMap<u32, u64>,
+}
+
+/// The term-frequency key of a name part within a group (`NONE`: everybody).
+pub(crate) fn tf_key(canon: u32, group: u32) -> u64 {
+    (u64::from(canon) << 32) | u64::from(group)
+}
+
+impl TfCounts {
+    /// Counts a record's name parts; returns the keys touched.
+    pub fn add(&mut self, f: &Feat) -> Vec<u64> {
         let r = f.main_reading();
+        let mut touched = Vec::new();
         for p in [r.given, r.surname].into_iter().flatten() {
-            *counts.entry(p.canon).or_insert(0) += 1;
-            total += 1;
+            for g in [NONE, f.cit[0]] {
+                if g == NONE && touched.contains(&tf_key(p.canon, g)) {
+                    continue;
+                }
+                let k = tf_key(p.canon, g);
+                *self.counts.entry(k).or_insert(0) += 1;
+                *self.totals.entry(g).or_insert(0) += 1;
+                touched.push(k);
+                if f.cit[0] == NONE {
+                    break;
+                }
+            }
         }
+        touched
     }
-    let t = total.max(1) as f64;
-    counts.into_iter().map(|(k, v)| (k, f64::from(v) / t)).collect()
+
+    /// The share of a key within its group.
+    pub fn share(&self, k: u64) -> Option<f64> {
+        let c = *self.counts.get(&k)?;
+        let t = *self.totals.get(&((k & 0xFFFF_FFFF) as u32))?;
+        Some(f64::from(c) / t.max(1) as f64)
+    }
+
+    /// All shares.
+    pub fn shares(&self) -> FxHashMap<u64, f64> {
+        self.counts.keys().filter_map(|&k| Some((k, self.share(k)?))).collect()
+    }
+}
+
+/// Term frequencies of canonical name parts (see [`TfCounts`]).
+pub(crate) fn term_frequencies(feats: &[Feat]) -> FxHashMap<u64, f64> {
+    let mut tf = TfCounts::default();
+    for f in feats {
+        tf.add(f);
+    }
+    tf.shares()
 }
 
 /// Fits the model on `d`:
@@ -328,9 +372,9 @@ pub(crate) fn term_frequencies(feats: &[Feat]) -> FxHashMap<u32, f64> {
 ///    term-frequency adjustments);
 /// 2. m and u by EM in two training sessions, each on the pairs of one blocking rule with the
 ///    rule's own fields left out (they agree by construction there), as splink trains m:
-///    - pairs with the same **full date of birth**: trains m of the names, with u fixed to the
-///      population's (a birth date says nothing about a name, so among these pairs two different
-///      people share a name as often as two random records do);
+///    - pairs with the same **full date of birth**: trains m of the names (and of the document
+///      number), with u fixed to the population's (a birth date says nothing about a name, so among
+///      these pairs two different people share a name as often as two random records do);
 ///    - pairs with the same **whole-name key**: trains the date of birth and the other fields. Their
 ///      u here is *conditional on the names agreeing*: two different people called Fatima are both
 ///      women and often of one nationality, so agreeing on sex or citizenship is weak evidence
@@ -351,7 +395,11 @@ pub(crate) fn fit(d: &Data) -> Model {
     let u_pop = random_u(d, U_SAMPLE);
     let dob_f = 2usize;
     let mut sessions: Vec<Option<(Model, f64)>> = Vec::new();
-    for (rule, masked, fix_u) in [(RULE_DOB, &[dob_f][..], true), (RULE_NAME, &[0usize, 1][..], false)] {
+    // The date-of-birth session trains only the names (and the document number, which is
+    // independent of everything else among non-matches): sex, place of birth, citizenship and
+    // address agree among people born on the same day more often than among random people (babies
+    // born in the same camp, one nationality per block), which fixed population u cannot explain.
+    for (rule, masked, fix_u) in [(RULE_DOB, &[dob_f, 3, 4, 5, 7][..], true), (RULE_NAME, &[0usize, 1][..], false)] {
         let pairs = candidate_pairs(d, rule);
         let n_pairs = pairs.len() as f64;
         let counts = patterns(d, &pairs, masked);

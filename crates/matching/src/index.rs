@@ -1,6 +1,6 @@
 //! The online index: the duplicate check when a person is registered.
 
-use crate::compare::{compare, Feat, Overlay, RawFeat};
+use crate::compare::{compare, Overlay, RawFeat};
 use crate::engine::{self, block_keys, sort_key, Data};
 use crate::model::{FieldContribution, Model};
 use crate::record::Record;
@@ -47,8 +47,7 @@ pub struct Index {
     data: Data,
     model: Model,
     blocks: FxHashMap<u64, Vec<u32>>,
-    tf_counts: FxHashMap<u32, u32>,
-    tf_total: u64,
+    tf: engine::TfCounts,
 }
 
 impl Index {
@@ -77,7 +76,7 @@ impl Index {
     }
 
     fn from_data(data: Data, model: Model) -> Index {
-        let mut index = Index { data, model, blocks: FxHashMap::default(), tf_counts: FxHashMap::default(), tf_total: 0 };
+        let mut index = Index { data, model, blocks: FxHashMap::default(), tf: engine::TfCounts::default() };
         let mut keys = Vec::new();
         for i in 0..index.data.feats.len() {
             index.add_to_blocks(i, &mut keys);
@@ -89,10 +88,11 @@ impl Index {
     fn add_to_blocks(&mut self, i: usize, keys: &mut Vec<u64>) {
         let Some(f) = self.data.feats.get(i) else { return };
         block_keys(f, engine::ALL_RULES, keys);
-        let r = f.main_reading();
-        for p in [r.given, r.surname].into_iter().flatten() {
-            *self.tf_counts.entry(p.canon).or_insert(0) += 1;
-            self.tf_total += 1;
+        let touched = self.tf.add(f);
+        for k in touched {
+            if let Some(s) = self.tf.share(k) {
+                self.model.tf.insert(k, s);
+            }
         }
         for &k in keys.iter() {
             self.blocks.entry(k).or_default().push(i as u32);
@@ -100,8 +100,7 @@ impl Index {
     }
 
     fn refresh_tf(&mut self) {
-        let t = self.tf_total.max(1) as f64;
-        self.model.tf = self.tf_counts.iter().map(|(k, v)| (*k, f64::from(*v) / t)).collect();
+        self.model.tf = self.tf.shares();
     }
 
     /// Adds a record (after registration). Term frequencies are updated as records come in.
@@ -111,14 +110,9 @@ impl Index {
         self.data.ids.push(&record.id);
         self.data.feats.push(feat);
         let mut keys = Vec::new();
+        // Term frequencies of this record's names are updated as it is added (the shares of other
+        // names drift by at most one part in the registry's size until the next rebuild).
         self.add_to_blocks(self.data.feats.len() - 1, &mut keys);
-        // Keep the adjustment of exact names current without rebuilding the whole table each time.
-        let r = self.data.feats.last().map(Feat::main_reading).unwrap_or_default();
-        let t = self.tf_total.max(1) as f64;
-        for p in [r.given, r.surname].into_iter().flatten() {
-            let c = self.tf_counts.get(&p.canon).copied().unwrap_or(1);
-            self.model.tf.insert(p.canon, f64::from(c) / t);
-        }
     }
 
     /// Number of records.

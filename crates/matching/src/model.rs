@@ -61,7 +61,7 @@ pub struct Model {
     /// Term frequencies of canonical names: symbol → share of name parts, used for exact-level
     /// adjustments (not serialised: rebuilt from the data).
     #[serde(skip)]
-    pub(crate) tf: FxHashMap<u32, f64>,
+    pub(crate) tf: FxHashMap<u64, f64>,
 }
 
 /// Generic starting values for m: most mass on the best levels.
@@ -206,12 +206,17 @@ impl Model {
         let level = c.levels[f];
         if level == 0 && (f == 0 || f == 1) {
             let sym = if f == 0 { c.given_canon } else { c.surname_canon };
-            if let (Some(tf), Some(u_avg)) = (self.tf.get(&sym), self.u_random.get(f).and_then(|u| u.first())) {
+            let tf = self
+                .tf
+                .get(&crate::engine::tf_key(sym, c.shared_citizenship))
+                .or_else(|| self.tf.get(&crate::engine::tf_key(sym, crate::compare::NONE)));
+            if let (Some(tf), Some(u_avg)) = (tf, self.u_random.get(f).and_then(|u| u.first())) {
                 // Splink's adjustment: log2(u / tf) on top of log2(m / u), where u is the average
-                // chance that two random records share a name and tf that of sharing this one.
-                // Never below the weight of a merely "close" name.
+                // chance that two random records share a name and tf that of sharing this one
+                // (among people of the citizenship both records share, if any). Never negative:
+                // agreeing on a name is never evidence against.
                 let adj = (u_avg / tf.max(1e-7)).log2();
-                return (self.weight(f, 0) + adj).max(self.weight(f, 1));
+                return (self.weight(f, 0) + adj).max(0.0);
             }
         }
         self.weight(f, level)
