@@ -35,6 +35,12 @@ pub enum EntityKind {
     Person,
     /// A household.
     Household,
+    /// A claim for international protection.
+    Claim,
+    /// A person's protection record (screening, identity, risks).
+    Protection,
+    /// A removal request.
+    Removal,
 }
 
 impl EntityKind {
@@ -43,6 +49,9 @@ impl EntityKind {
         match self {
             Self::Person => "person",
             Self::Household => "household",
+            Self::Claim => "claim",
+            Self::Protection => "protection",
+            Self::Removal => "removal",
         }
     }
     /// Parses the storage form.
@@ -50,6 +59,9 @@ impl EntityKind {
         match s {
             "person" => Some(Self::Person),
             "household" => Some(Self::Household),
+            "claim" => Some(Self::Claim),
+            "protection" => Some(Self::Protection),
+            "removal" => Some(Self::Removal),
             _ => None,
         }
     }
@@ -70,6 +82,18 @@ pub enum EventKind {
     HouseholdUpdated,
     /// A member joined the household.
     MemberAdded,
+    /// A claim was lodged.
+    ClaimLodged,
+    /// A step of the procedure (the action is in the data).
+    ClaimStep,
+    /// A legal assessment was recorded for a claim.
+    AssessmentRecorded,
+    /// The protection record changed (screening, identity, risks, Art. 33(2) decision, derivative status).
+    ProtectionUpdated,
+    /// A removal was requested and evaluated person by person.
+    RemovalRequested,
+    /// A removal was executed for the persons the guard allowed, re-evaluated at that moment.
+    RemovalExecuted,
 }
 
 impl EventKind {
@@ -81,6 +105,12 @@ impl EventKind {
             Self::PersonUpdated => "person_updated",
             Self::HouseholdUpdated => "household_updated",
             Self::MemberAdded => "member_added",
+            Self::ClaimLodged => "claim_lodged",
+            Self::ClaimStep => "claim_step",
+            Self::AssessmentRecorded => "assessment_recorded",
+            Self::ProtectionUpdated => "protection_updated",
+            Self::RemovalRequested => "removal_requested",
+            Self::RemovalExecuted => "removal_executed",
         }
     }
     /// Parses the storage form.

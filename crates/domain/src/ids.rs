@@ -58,3 +58,15 @@ id_type!(
     /// One entry in the append-only history.
     EventId
 );
+id_type!(
+    /// A claim for international protection (one status-determination procedure).
+    ClaimId
+);
+id_type!(
+    /// A request to remove, deport, extradite or transfer people.
+    RemovalId
+);
+id_type!(
+    /// A recorded legal assessment of a claim.
+    AssessmentId
+);

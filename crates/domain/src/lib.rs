@@ -22,6 +22,7 @@ mod iso3166;
 pub mod name;
 pub mod operation;
 pub mod person;
+pub mod protection;
 
 pub use case_number::CaseNumber;
 pub use country::{Citizenship, Iso3};
@@ -29,7 +30,7 @@ pub use date::PartialDate;
 pub use error::{FieldError, ParseError, ValidationErrors};
 pub use event::{Actor, EntityKind, Event, EventKind};
 pub use household::{HouseholdDetails, HouseholdInput, MemberInput, NewHousehold, RegistrationKey};
-pub use ids::{EventId, HouseholdId, OperationId, PersonId};
+pub use ids::{AssessmentId, ClaimId, EventId, HouseholdId, OperationId, PersonId, RemovalId};
 pub use name::{LatinName, PersonName, Reason, ShortText};
 pub use operation::{DeterminingAuthority, Operation, OperationCode};
 pub use person::{PersonDetails, PersonInput, Relationship, Sex};

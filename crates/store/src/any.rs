@@ -1,8 +1,14 @@
 //! Choosing the backend once, at start-up, from an explicit URL scheme.
 
 use crate::model::*;
+use crate::protection_model::*;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use nansen_domain::{CaseNumber, EntityKind, Event, HouseholdDetails, HouseholdId, NewHousehold, Operation, OperationId, PersonDetails, PersonId, Relationship};
+use nansen_domain::convention::guard::RemovalRequest;
+use nansen_domain::convention::procedure::{Action, Role, Track};
+use nansen_domain::convention::JurisdictionProfile;
+use nansen_domain::protection::ProtectionRecord;
+use nansen_domain::{ClaimId, Iso3 as Country, Reason, RemovalId};
 use uuid::Uuid;
 
 /// A database URL whose scheme names its backend. Its password is never shown by `Debug`/`Display`.
@@ -139,6 +145,48 @@ impl Store for AnyStore {
     }
     async fn counts(&self, op: OperationId) -> Result<Counts> {
         delegate!(self, s => s.counts(op))
+    }
+}
+
+impl crate::Protection for AnyStore {
+    async fn lodge_claim(&self, person: PersonId, track: Track, meta: Meta) -> Result<ClaimRecord> {
+        delegate!(self, s => s.lodge_claim(person, track, meta))
+    }
+    async fn act_on_claim(&self, id: ClaimId, expected_version: i64, action: Action, role: Role, meta: Meta) -> Result<ClaimRecord> {
+        delegate!(self, s => s.act_on_claim(id, expected_version, action, role, meta))
+    }
+    async fn record_assessment(&self, claim: ClaimId, facts: serde_json::Value, result: serde_json::Value, meta: Meta) -> Result<AssessmentRecord> {
+        delegate!(self, s => s.record_assessment(claim, facts, result, meta))
+    }
+    async fn update_protection(&self, person: PersonId, expected_version: i64, record: ProtectionRecord, meta: Meta) -> Result<ProtectionView> {
+        delegate!(self, s => s.update_protection(person, expected_version, record, meta))
+    }
+    async fn request_removal(&self, op: OperationId, request: RemovalRequest, reason: Reason, meta: Meta) -> Result<RemovalView> {
+        delegate!(self, s => s.request_removal(op, request, reason, meta))
+    }
+    async fn execute_removal(&self, id: RemovalId, expected_version: i64, meta: Meta) -> Result<RemovalView> {
+        delegate!(self, s => s.execute_removal(id, expected_version, meta))
+    }
+    async fn save_jurisdiction(&self, profile: JurisdictionProfile, expected_version: i64, meta: Meta) -> Result<JurisdictionView> {
+        delegate!(self, s => s.save_jurisdiction(profile, expected_version, meta))
+    }
+    async fn claim(&self, id: ClaimId) -> Result<Option<ClaimRecord>> {
+        delegate!(self, s => s.claim(id))
+    }
+    async fn claims_of(&self, person: PersonId) -> Result<Vec<ClaimRecord>> {
+        delegate!(self, s => s.claims_of(person))
+    }
+    async fn assessments(&self, claim: ClaimId) -> Result<Vec<AssessmentRecord>> {
+        delegate!(self, s => s.assessments(claim))
+    }
+    async fn protection(&self, person: PersonId) -> Result<Option<ProtectionView>> {
+        delegate!(self, s => s.protection(person))
+    }
+    async fn removal(&self, id: RemovalId) -> Result<Option<RemovalView>> {
+        delegate!(self, s => s.removal(id))
+    }
+    async fn jurisdiction(&self, country: Country) -> Result<JurisdictionView> {
+        delegate!(self, s => s.jurisdiction(country))
     }
 }
 

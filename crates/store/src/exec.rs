@@ -205,6 +205,7 @@ macro_rules! backend_impl {
                     flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
                     Ok(Outcome::Household(rec))
                 }
+                Command::Protection(p) => apply_protection(conn, cache, p).await,
                 Command::Import { op, households, meta } => {
                     let country = country_of(conn, cache, *op).await?;
                     let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();

@@ -17,8 +17,10 @@
 
 mod any;
 mod exec;
+mod exec_protection;
 mod model;
 mod postgres;
+mod protection_model;
 mod rows;
 mod sqlite;
 #[cfg(feature = "test-support")]
@@ -27,6 +29,7 @@ mod writer;
 
 pub use any::{connect, AnyStore, DbUrl};
 pub use model::*;
+pub use protection_model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -65,6 +68,14 @@ pub enum StoreError {
     /// The request itself is inconsistent with stored data.
     #[error("{0}")]
     Invalid(String),
+    /// A rule of the procedure refused the request (e.g. an illegal step of a claim).
+    #[error("{message}")]
+    Rule {
+        /// Stable code, e.g. `illegal_transition`.
+        code: &'static str,
+        /// What was wrong and what is allowed instead.
+        message: String,
+    },
     /// Writes were stopped after a storage failure; nothing more is written until an operator acts.
     #[error("writes are stopped after a storage failure ({0}); check the disk and the database, then restart Nansen")]
     WritesStopped(String),

@@ -18,9 +18,11 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// A meta for `actor` now, without a reason.
+    /// A meta for `actor` now, without a reason. The time is cut to microseconds, the precision both
+    /// databases keep, so that what is written equals what is read back.
     pub fn now(actor: Actor) -> Self {
-        Self { actor, at: Utc::now(), reason: None }
+        use chrono::SubsecRound;
+        Self { actor, at: Utc::now().trunc_subsecs(6), reason: None }
     }
     /// With a reason.
     pub fn with_reason(mut self, reason: Reason) -> Self {

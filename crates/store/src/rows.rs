@@ -22,6 +22,7 @@ pub(crate) enum Command {
     UpdatePerson { id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta },
     UpdateHousehold { id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta },
     Import { op: OperationId, households: Vec<(NewHousehold, HouseholdId, Vec<PersonId>, u64)>, meta: Meta },
+    Protection(Box<crate::exec_protection::ProtectionCommand>),
 }
 
 impl Command {
@@ -43,6 +44,11 @@ pub(crate) enum Outcome {
     Person(PersonRecord),
     Household(HouseholdRecord),
     Imported(ImportReport),
+    Claim(Box<crate::protection_model::ClaimRecord>),
+    Assessment(Box<crate::protection_model::AssessmentRecord>),
+    ProtectionRecord(Box<crate::protection_model::ProtectionView>),
+    Removal(Box<crate::protection_model::RemovalView>),
+    Jurisdiction(Box<crate::protection_model::JurisdictionView>),
 }
 
 pub(crate) fn random_u64() -> u64 {

@@ -2,6 +2,7 @@
 //! survives a crash or power loss), foreign keys on, one writer connection, a small read pool.
 
 use crate::exec::{backend_impl, Sql};
+use crate::exec_protection::{protection_impl, ProtectionSql};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::ConnectOptions;
 use std::str::FromStr;
@@ -35,6 +36,28 @@ pub(crate) const SQL: Sql = Sql {
 };
 
 
+
+pub(crate) const PSQL: ProtectionSql = ProtectionSql {
+    claim: "SELECT id, operation_id, person_id, version, state, created_at, updated_at FROM claims WHERE id = $1",
+    claims_of: "SELECT id, operation_id, person_id, version, state, created_at, updated_at FROM claims WHERE person_id = $1 ORDER BY created_at, id",
+    latest_claim: "SELECT id, operation_id, person_id, version, state, created_at, updated_at FROM claims WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    insert_claim: "INSERT INTO claims (id, operation_id, person_id, version, stage, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    update_claim: "UPDATE claims SET version = $1, stage = $2, state = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+    protection: "SELECT person_id, operation_id, version, data FROM protection_records WHERE person_id = $1",
+    insert_protection: "INSERT INTO protection_records (person_id, operation_id, version, data, updated_at) VALUES ($1, $2, $3, $4, $5)",
+    update_protection: "UPDATE protection_records SET version = $1, data = $2, updated_at = $3 WHERE person_id = $4 AND version = $5",
+    insert_assessment: "INSERT INTO assessments (id, operation_id, claim_id, facts, result, actor, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    assessments: "SELECT id, claim_id, facts, result, actor, created_at FROM assessments WHERE claim_id = $1 ORDER BY created_at, id",
+    insert_removal: "INSERT INTO removal_requests (id, operation_id, version, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
+    update_removal: "UPDATE removal_requests SET version = $1, data = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+    removal: "SELECT id, operation_id, version, data, created_at FROM removal_requests WHERE id = $1",
+    insert_evaluation: "INSERT INTO removal_evaluations (id, operation_id, request_id, person_id, phase, allowed, verdict, facts, evaluated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    evaluations: "SELECT person_id, phase, allowed, verdict, facts, evaluated_at FROM removal_evaluations WHERE request_id = $1 ORDER BY phase DESC, evaluated_at, id",
+    jurisdiction: "SELECT version, data FROM jurisdiction_profiles WHERE country = $1",
+    insert_jurisdiction: "INSERT INTO jurisdiction_profiles (country, version, data, updated_at) SELECT $1, $2, $3, $4 WHERE $5 = 0",
+    update_jurisdiction: "UPDATE jurisdiction_profiles SET version = $2, data = $3, updated_at = $4 WHERE country = $1 AND version = $5",
+};
 
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> String {
     crate::rows::ts(t)
@@ -113,6 +136,7 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
 }
 
 backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bind_ts, flush_rows);
+protection_impl!(SqliteStore, SqliteConnection, SQL, PSQL, bind_ts);
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) and applies pending migrations.

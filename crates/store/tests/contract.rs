@@ -46,9 +46,13 @@ fn household(key: Option<&str>, members: Vec<(&str, PersonInput)>) -> NewHouseho
 }
 
 async fn operation(store: &AnyStore) -> OperationId {
+    operation_named(store, "JOR-AMM").await
+}
+
+async fn operation_named(store: &AnyStore, code: &str) -> OperationId {
     let op = Operation {
         id: OperationId::generate(),
-        code: OperationCode::parse("JOR-AMM").unwrap(),
+        code: OperationCode::parse(code).unwrap(),
         name: ShortText::parse("Amman office").unwrap(),
         country: Iso3::parse("JOR").unwrap(),
         authority: DeterminingAuthority::UnhcrMandate,
@@ -329,6 +333,181 @@ async fn many_concurrent_registrations_all_land(db: &TestDb) {
     assert_eq!(s.counts(op).await.unwrap().households, 250);
 }
 
+mod protection {
+    use super::*;
+    use chrono::{DateTime, Duration};
+    use nansen_domain::convention::procedure::{Action, Outcome, Role, WrittenNotice};
+    use nansen_domain::person::LanguageCode;
+
+    pub const REASONS: &str = "The claimant's account of detention for political opinion was found credible and consistent with country information (Art. 1A(2)).";
+
+    pub fn at(m: &Meta, days: i64) -> Meta {
+        let mut m = m.clone();
+        m.at += Duration::days(days);
+        m
+    }
+
+    pub fn reason(s: &str) -> Reason {
+        Reason::parse(s).unwrap()
+    }
+
+    /// Walks a claim to a notified decision, each step by the role the procedure requires.
+    pub async fn decide(s: &AnyStore, claim: &ClaimRecord, outcome: Outcome, start: &Meta) -> (ClaimRecord, Meta) {
+        let mut c = claim.clone();
+        let mut m = start.clone();
+        let when: DateTime<Utc> = m.at + Duration::days(10);
+        let steps: Vec<(i64, Role, Action)> = vec![
+            (1, Role::RegistrationClerk, Action::RegisterForRsd),
+            (0, Role::RegistrationClerk, Action::ScheduleInterview { at: when, language: LanguageCode::parse("ar").unwrap(), interpreter_required: true }),
+            (10, Role::EligibilityOfficer, Action::RecordInterview),
+            (1, Role::EligibilityOfficer, Action::DraftAssessment { recommendation: outcome }),
+            (1, Role::Supervisor, Action::Review),
+            (1, Role::EligibilityOfficer, Action::Decide { outcome, reasons: reason(REASONS) }),
+            (1, Role::RegistrationClerk, Action::Notify { method: WrittenNotice::InPerson }),
+        ];
+        for (days, role, action) in steps {
+            m = at(&m, days);
+            let actor = match role {
+                Role::Supervisor => "supervisor.b",
+                Role::EligibilityOfficer => "officer.a",
+                _ => "clerk.c",
+            };
+            m.actor = Actor::parse(actor).unwrap();
+            c = s.act_on_claim(c.id, c.version, action, role, m.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        (c, m)
+    }
+}
+use protection::*;
+
+async fn claims_follow_the_state_machine(db: &TestDb) {
+    use nansen_domain::convention::procedure::{Action, Outcome, Role, Stage, Track, WrittenNotice};
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let r = s.register_household(op, family(), meta()).await.unwrap();
+    let pa = r.view.members[0].id;
+    let m0 = meta();
+    let claim = s.lodge_claim(pa, Track::Regular, m0.clone()).await.unwrap();
+    assert_eq!(claim.version, 1);
+    // a second claim while one is pending is refused
+    assert!(matches!(s.lodge_claim(pa, Track::Regular, m0.clone()).await, Err(StoreError::Rule { code: "claim_pending", .. })));
+    // an illegal step is refused by the state machine, naming what is allowed; nothing changes
+    let e = s.act_on_claim(claim.id, 1, Action::Finalise, Role::SeniorProtectionOfficer, at(&m0, 1)).await;
+    match e {
+        Err(StoreError::Rule { code: "illegal_transition", message }) => assert!(message.contains("register for RSD"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // a clerk may not decide
+    assert!(matches!(
+        s.act_on_claim(claim.id, 1, Action::Decide { outcome: Outcome::Recognised, reasons: reason(REASONS) }, Role::RegistrationClerk, at(&m0, 1)).await,
+        Err(StoreError::Rule { .. })
+    ));
+    assert_eq!(s.claim(claim.id).await.unwrap().unwrap().version, 1);
+    // stale version
+    assert!(matches!(s.act_on_claim(claim.id, 7, Action::RegisterForRsd, Role::RegistrationClerk, at(&m0, 1)).await, Err(StoreError::Conflict { current: 1, .. })));
+    // an assessment is recorded on the file and moves its version
+    let a = s.record_assessment(claim.id, serde_json::json!({"facts": 1}), serde_json::json!({"recommendation": "recognised"}), m0.clone()).await.unwrap();
+    assert_eq!(s.assessments(claim.id).await.unwrap(), vec![a]);
+    let claim = s.claim(claim.id).await.unwrap().unwrap();
+    assert_eq!(claim.version, 2);
+    let (c, m) = decide(&s, &claim, Outcome::Recognised, &m0).await;
+    assert!(matches!(c.state.stage(), Stage::Notified { .. }));
+    let c = s.act_on_claim(c.id, c.version, Action::Finalise, Role::RegistrationClerk, m.clone()).await.unwrap();
+    assert_eq!(c.state.stage(), &Stage::Final { outcome: Outcome::Recognised });
+    // family unity: the spouse and the minor child now hold derivative refugee status
+    for member in &r.view.members[1..] {
+        let p = s.protection(member.id).await.unwrap().unwrap();
+        let d = p.record.derivative.expect("derivative status recorded");
+        assert_eq!(d.principal, pa);
+        assert_eq!(serde_json::to_value(d.status).unwrap()["status"], "derivative_refugee");
+    }
+    let h = s.history(EntityKind::Claim, claim.id.as_uuid()).await.unwrap();
+    assert_eq!(h.len(), 10, "lodged, assessment, seven steps, finalised");
+    assert_eq!(h[0].kind, EventKind::ClaimLodged);
+    assert!(h.iter().skip(2).all(|e| e.kind == EventKind::ClaimStep));
+    assert_eq!(s.claims_of(pa).await.unwrap().len(), 1);
+    let _ = WrittenNotice::Post;
+}
+
+async fn removals_are_evaluated_person_by_person(db: &TestDb) {
+    use nansen_domain::convention::guard::{RemovalKind, RemovalRequest, Screening};
+    use nansen_domain::convention::procedure::{Outcome, Track};
+    use nansen_domain::protection::ProtectionRecord;
+    let s = db.open().await;
+    let op = operation(&s).await;
+    // 500 people of one nationality, none screened
+    let batch: Vec<NewHousehold> = (0..500).map(|i| household(Some(&format!("G-{i}")), vec![("PA", person("Ahmad", "Rahimi", None, "1990", None))])).collect();
+    s.import(op, batch, meta(), &|_| {}).await.unwrap();
+    let q = SearchQuery { operation: Some(op), name: Some("rahimi".into()), limit: 200, ..Default::default() };
+    let mut ids = Vec::new();
+    for page in 0..3 {
+        let mut q = q.clone();
+        q.offset = page * 200;
+        ids.extend(s.search(&q).await.unwrap().items.into_iter().map(|p| p.id));
+    }
+    assert_eq!(ids.len(), 500);
+    let req = RemovalRequest { kind: RemovalKind::Deportation, destination: Iso3::parse("SYR").unwrap(), persons: ids.clone() };
+    let r = s.request_removal(op, req, Reason::parse("group of irregular arrivals").unwrap(), meta()).await.unwrap();
+    assert_eq!(r.evaluations.len(), 500);
+    for e in &r.evaluations {
+        assert!(!e.allowed);
+        let codes: Vec<&str> = e.verdict["refusals"].as_array().unwrap().iter().filter_map(|x| x["code"].as_str()).collect();
+        assert!(codes.contains(&"not_individually_screened"), "{codes:?}");
+        assert!(e.verdict["refusals"][0]["citation"].as_str().unwrap().contains("Art. 33"));
+    }
+    let done = s.execute_removal(r.id, r.version, meta()).await.unwrap();
+    assert!(done.data.executed_for.is_empty(), "nothing may be executed");
+    assert_eq!(done.evaluations.iter().filter(|e| e.phase == "execution").count(), 500);
+    assert!(matches!(s.execute_removal(r.id, done.version, meta()).await, Err(StoreError::Rule { code: "already_executed", .. })));
+
+    // one person screened with no protection needs, identity and nationality established: allowed
+    let p = ids[0];
+    let rec = ProtectionRecord {
+        screening: Screening::Screened { on: today(), protection_needs_indicated: false },
+        identity_established: true,
+        ..Default::default()
+    };
+    let v = s.update_protection(p, 0, rec.clone(), meta().with_reason(Reason::parse("screening interview").unwrap())).await.unwrap();
+    assert_eq!(v.version, 1);
+    assert!(matches!(s.update_protection(p, 0, rec.clone(), meta()).await, Err(StoreError::Conflict { .. })));
+    let req = RemovalRequest { kind: RemovalKind::Removal, destination: Iso3::parse("SYR").unwrap(), persons: vec![p, ids[1]] };
+    let r = s.request_removal(op, req, Reason::parse("individual decision").unwrap(), meta()).await.unwrap();
+    let allowed: Vec<bool> = r.evaluations.iter().map(|e| e.allowed).collect();
+    assert_eq!(allowed, vec![true, false]);
+    // before execution the person lodges a claim: the re-evaluation at execution refuses
+    s.lodge_claim(p, Track::Regular, meta()).await.unwrap();
+    let done = s.execute_removal(r.id, r.version, meta()).await.unwrap();
+    assert!(done.data.executed_for.is_empty());
+    let exec = done.evaluations.iter().find(|e| e.phase == "execution" && e.person_id == p).unwrap();
+    assert!(!exec.allowed);
+    let _ = Outcome::Recognised;
+    // a person of another operation is never found by this operation's request
+    let other = operation_named(&s, "JOR-ZAT").await;
+    let req = RemovalRequest { kind: RemovalKind::Removal, destination: Iso3::parse("SYR").unwrap(), persons: vec![ids[2]] };
+    let r = s.request_removal(other, req, Reason::parse("x").unwrap(), meta()).await.unwrap();
+    assert_eq!(r.evaluations[0].verdict["refusals"][0]["code"], "no_protection_record");
+    for sql in ["DELETE FROM removal_evaluations", "UPDATE removal_evaluations SET allowed = true", "DELETE FROM claims", "DELETE FROM removal_requests"] {
+        assert!(raw(db, sql).await.is_err(), "{sql} must be refused");
+    }
+}
+
+async fn jurisdictions_can_be_edited(db: &TestDb) {
+    let s = db.open().await;
+    let ken = Iso3::parse("KEN").unwrap();
+    let shipped = s.jurisdiction(ken).await.unwrap();
+    assert_eq!(shipped.version, 0);
+    assert!(shipped.profile.is_party());
+    let mut p = shipped.profile.clone();
+    p.complementary_protection = !p.complementary_protection;
+    let saved = s.save_jurisdiction(p.clone(), 0, meta()).await.unwrap();
+    assert_eq!(saved.version, 1);
+    assert!(matches!(s.save_jurisdiction(p.clone(), 0, meta()).await, Err(StoreError::Conflict { .. })));
+    let back = s.jurisdiction(ken).await.unwrap();
+    assert_eq!((back.version, back.profile.complementary_protection), (1, p.complementary_protection));
+    s.save_jurisdiction(shipped.profile, 1, meta()).await.unwrap();
+    assert_eq!(s.jurisdiction(ken).await.unwrap().version, 2);
+}
+
 macro_rules! contract {
     ($backend:ident, $make:expr) => {
         mod $backend {
@@ -353,6 +532,9 @@ macro_rules! contract {
             case!(history_is_append_only_and_nothing_is_deleted);
             case!(unknown_records);
             case!(many_concurrent_registrations_all_land);
+            case!(claims_follow_the_state_machine);
+            case!(removals_are_evaluated_person_by_person);
+            case!(jurisdictions_can_be_edited);
         }
     };
 }

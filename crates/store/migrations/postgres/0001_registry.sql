@@ -62,7 +62,7 @@ CREATE TABLE events (
     reason        TEXT,
     data          JSONB NOT NULL,
     PRIMARY KEY (id, operation_id),
-    UNIQUE (entity_id, version, operation_id)
+    UNIQUE (entity_id, entity_kind, version, operation_id)
 );
 
 CREATE FUNCTION nansen_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -58,7 +58,7 @@ CREATE TABLE events (
     kind          TEXT NOT NULL,
     reason        TEXT,
     data          TEXT NOT NULL CHECK (json_valid(data)),
-    UNIQUE (entity_id, version)
+    UNIQUE (entity_id, entity_kind, version)
 );
 
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
