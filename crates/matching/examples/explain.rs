@@ -5,7 +5,7 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use nansen_matching::{explain_pair, Index, Record};
+use nansen_matching::{Index, Record};
 use std::collections::HashMap;
 
 fn main() {
@@ -28,7 +28,7 @@ fn main() {
     println!("prior weight {:.2} (lambda {:.3e})", model.prior_weight(), model.lambda);
     for pair in args[1..].chunks(2) {
         let (a, b) = (&records[by_id[&pair[0]]], &records[by_id[&pair[1]]]);
-        let m = explain_pair(model, a, b);
+        let m = index.explain(a, b);
         println!("{} ~ {}: score {:.4}, weight {:.2}", a.id, b.id, m.score, m.weight);
         for c in &m.explanation {
             println!("  {:<16} {:>7.2}  {}", c.field.name(), c.weight, c.level);

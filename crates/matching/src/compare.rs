@@ -373,14 +373,17 @@ impl Feat {
         }
     }
 
-    /// (given key, surname key) pairs of every reading (for blocking on the whole name).
+    /// (given key, surname key) pairs of every reading, in either order (for blocking on the whole
+    /// name); a name of one part pairs its key with `NONE`.
     pub fn name_key_pairs(&self, out: &mut Vec<(u32, u32)>) {
         for r in std::iter::once(&self.latin).chain(self.splits.iter()) {
-            if let (Some(g), Some(s)) = (r.given, r.surname) {
-                let k = if g.key <= s.key { (g.key, s.key) } else { (s.key, g.key) };
-                if !out.contains(&k) {
-                    out.push(k);
-                }
+            let k = match (r.given, r.surname) {
+                (Some(g), Some(s)) => (g.key.min(s.key), g.key.max(s.key)),
+                (Some(p), None) | (None, Some(p)) => (p.key, NONE),
+                (None, None) => continue,
+            };
+            if !out.contains(&k) {
+                out.push(k);
             }
         }
     }

@@ -17,6 +17,8 @@ pub const WINDOW: usize = 30;
 pub const U_SAMPLE: usize = 1_500_000;
 /// Candidate pairs (at most) whose patterns train EM.
 pub const EM_SAMPLE: usize = 3_000_000;
+/// The address field's index.
+const ADDRESS: usize = 7;
 /// EM iteration limit.
 pub const EM_MAX_ITER: usize = 200;
 
@@ -80,8 +82,10 @@ pub(crate) const RULE_DOC: u8 = 4;
 pub(crate) const RULE_DOB: u8 = 8;
 /// Blocking rule: the original-script name.
 pub(crate) const RULE_ORIG: u8 = 16;
+/// Blocking rule: the address (household context), all words.
+pub(crate) const RULE_ADDR: u8 = 32;
 /// All rules.
-pub(crate) const ALL_RULES: u8 = 31;
+pub(crate) const ALL_RULES: u8 = 63;
 
 /// The blocking keys of a record under the rules in the `rules` mask (rule number hashed in).
 pub(crate) fn block_keys(f: &Feat, rules: u8, out: &mut Vec<u64>) {
@@ -109,6 +113,9 @@ pub(crate) fn block_keys(f: &Feat, rules: u8, out: &mut Vec<u64>) {
     }
     if rules & RULE_ORIG != 0 && f.orig != NONE {
         out.push(h((4u8, f.orig)));
+    }
+    if rules & RULE_ADDR != 0 && !f.addr.is_empty() {
+        out.push(h((5u8, &f.addr)));
     }
     out.sort_unstable();
     out.dedup();
@@ -351,9 +358,24 @@ impl TfCounts {
         Some(f64::from(c) / t.max(1) as f64)
     }
 
-    /// All shares.
+    /// All shares, and each citizenship's share of name parts (`tf_key(NONE, citizenship)`).
     pub fn shares(&self) -> FxHashMap<u64, f64> {
-        self.counts.keys().filter_map(|&k| Some((k, self.share(k)?))).collect()
+        let mut m: FxHashMap<u64, f64> = self.counts.keys().filter_map(|&k| Some((k, self.share(k)?))).collect();
+        for &g in self.totals.keys() {
+            if let Some(s) = self.group_share(g) {
+                m.insert(tf_key(NONE, g), s);
+            }
+        }
+        m
+    }
+
+    /// The share of name parts of people of citizenship `g`.
+    pub fn group_share(&self, g: u32) -> Option<f64> {
+        if g == NONE {
+            return None;
+        }
+        let all = *self.totals.get(&NONE)?;
+        Some(*self.totals.get(&g)? as f64 / all.max(1) as f64)
     }
 }
 
@@ -394,23 +416,28 @@ pub(crate) fn fit(d: &Data) -> Model {
     };
     let u_pop = random_u(d, U_SAMPLE);
     let dob_f = 2usize;
-    let mut sessions: Vec<Option<(Model, f64)>> = Vec::new();
     // The date-of-birth session trains only the names (and the document number, which is
     // independent of everything else among non-matches): sex, place of birth, citizenship and
     // address agree among people born on the same day more often than among random people (babies
     // born in the same camp, one nationality per block), which fixed population u cannot explain.
-    for (rule, masked, fix_u) in [(RULE_DOB, &[dob_f, 3, 4, 5, 7][..], true), (RULE_NAME, &[0usize, 1][..], false)] {
+    let all: [usize; N_FIELDS] = [0, 1, 2, 3, 4, 5, 6, 7];
+    let spec: [(u8, &[usize], &[usize]); 2] = [(RULE_DOB, &[dob_f, 3, 4, 5, ADDRESS], &all), (RULE_NAME, &[0, 1], &[])];
+    let mut sessions: Vec<Option<(Model, f64)>> = Vec::new();
+    for (rule, masked, fixed_u) in spec {
         let pairs = candidate_pairs(d, rule);
         let n_pairs = pairs.len() as f64;
         let counts = patterns(d, &pairs, masked);
         drop(pairs);
-        sessions.push((n_pairs >= crate::model::MIN_PAIRS_TO_FIT as f64).then(|| (Model::fit(&counts, u_pop.clone(), EM_MAX_ITER, fix_u), n_pairs)));
+        sessions.push((n_pairs >= crate::model::MIN_PAIRS_TO_FIT as f64).then(|| (Model::fit(&counts, u_pop.clone(), EM_MAX_ITER, fixed_u), n_pairs)));
     }
     let (by_dob, by_name) = (sessions[0].take(), sessions[1].take());
     let fallback = Model::fallback();
     let (mut m, mut u) = (fallback.m.clone(), fallback.u.clone());
     for f in 0..N_FIELDS {
-        let src = if f < 2 { by_dob.as_ref() } else if f == dob_f { by_name.as_ref() } else { by_name.as_ref().or(by_dob.as_ref()) };
+        let src = match f {
+            0 | 1 => by_dob.as_ref(),
+            _ => by_name.as_ref().or(by_dob.as_ref()),
+        };
         if let Some((s, _)) = src {
             m[f] = s.m[f].clone();
             u[f] = s.u[f].clone();

@@ -94,6 +94,9 @@ impl Index {
                 self.model.tf.insert(k, s);
             }
         }
+        if let Some(s) = self.tf.group_share(f.cit[0]) {
+            self.model.tf.insert(engine::tf_key(crate::compare::NONE, f.cit[0]), s);
+        }
         for &k in keys.iter() {
             self.blocks.entry(k).or_default().push(i as u32);
         }
@@ -185,12 +188,33 @@ impl Index {
     }
 }
 
-/// Compares two records with a model and explains the result (for a review screen).
+impl Index {
+    /// Compares two records with the index's model, name frequencies included, and explains the
+    /// result (for a review screen: why were these two proposed as duplicates?).
+    pub fn explain(&self, a: &Record, b: &Record) -> Match {
+        let mut overlay = Overlay::new(&self.data.strs);
+        let fa = RawFeat::of(a).intern(&mut overlay);
+        let fb = RawFeat::of(b).intern(&mut overlay);
+        let cmp = compare(&fa, &fb, &overlay);
+        let weight = self.model.match_weight(&cmp);
+        Match {
+            other_id: b.id.clone(),
+            score: crate::model::probability(weight),
+            weight,
+            prior_weight: self.model.prior_weight(),
+            explanation: self.model.explain(&cmp),
+        }
+    }
+}
+
+/// Compares two records with a model and explains the result. Without the registry the model was
+/// fitted on, names weigh their average (no term-frequency adjustment): prefer [`Index::explain`].
 pub fn explain_pair(model: &Model, a: &Record, b: &Record) -> Match {
     let mut strs = crate::compare::Interner::default();
     let fa = RawFeat::of(a).intern(&mut strs);
     let fb = RawFeat::of(b).intern(&mut strs);
-    let cmp = compare(&fa, &fb, &strs);
+    let mut cmp = compare(&fa, &fb, &strs);
+    (cmp.given_canon, cmp.surname_canon) = (crate::compare::NONE, crate::compare::NONE);
     let weight = model.match_weight(&cmp);
     Match {
         other_id: b.id.clone(),

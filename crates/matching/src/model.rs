@@ -91,7 +91,7 @@ pub(crate) fn u_from_counts(counts: &[[f64; MAX_LEVELS]; N_FIELDS]) -> Vec<Vec<f
 
 impl Model {
     /// Fits m, u and λ by EM on the candidate patterns, from u measured on random pairs.
-    pub(crate) fn fit(patterns: &Patterns, u0: Vec<Vec<f64>>, max_iter: usize, fix_u: bool) -> Model {
+    pub(crate) fn fit(patterns: &Patterns, u0: Vec<Vec<f64>>, max_iter: usize, fixed_u: &[usize]) -> Model {
         let mut m: Vec<Vec<f64>> = (0..N_FIELDS).map(initial_m).collect();
         let m_prior = m.clone();
         let u_random = u0.clone();
@@ -142,7 +142,7 @@ impl Model {
                     let nu = (uc[f][l] + PRIOR_PAIRS * u_random[f][l]) / (su + PRIOR_PAIRS);
                     delta = delta.max((nm - m[f][l]).abs()).max((nu - u[f][l]).abs());
                     m[f][l] = nm;
-                    if !fix_u {
+                    if !fixed_u.contains(&f) {
                         u[f][l] = nu;
                     }
                 }
@@ -201,16 +201,27 @@ impl Model {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 
-    /// Weight of a field, with the term-frequency adjustment for exact names.
+    /// The term frequency of an exactly agreeing name part: within the shared citizenship if any
+    /// (and whether that was used), else overall.
+    fn name_tf(&self, f: usize, c: &Comparison) -> Option<(f64, bool)> {
+        use crate::engine::tf_key;
+        let sym = if f == 0 { c.given_canon } else { c.surname_canon };
+        if sym == crate::compare::NONE {
+            return None;
+        }
+        if c.shared_citizenship != crate::compare::NONE {
+            if let Some(t) = self.tf.get(&tf_key(sym, c.shared_citizenship)) {
+                return Some((*t, true));
+            }
+        }
+        self.tf.get(&tf_key(sym, crate::compare::NONE)).map(|t| (*t, false))
+    }
+
+    /// Weight of a field, with term-frequency adjustments.
     fn field_weight(&self, f: usize, c: &Comparison) -> f64 {
         let level = c.levels[f];
         if level == 0 && (f == 0 || f == 1) {
-            let sym = if f == 0 { c.given_canon } else { c.surname_canon };
-            let tf = self
-                .tf
-                .get(&crate::engine::tf_key(sym, c.shared_citizenship))
-                .or_else(|| self.tf.get(&crate::engine::tf_key(sym, crate::compare::NONE)));
-            if let (Some(tf), Some(u_avg)) = (tf, self.u_random.get(f).and_then(|u| u.first())) {
+            if let (Some((tf, _)), Some(u_avg)) = (self.name_tf(f, c), self.u_random.get(f).and_then(|u| u.first())) {
                 // Splink's adjustment: log2(u / tf) on top of log2(m / u), where u is the average
                 // chance that two random records share a name and tf that of sharing this one
                 // (among people of the citizenship both records share, if any). Never negative:
@@ -291,7 +302,7 @@ mod tests {
         let mut u0: Vec<Vec<f64>> = (0..N_FIELDS).map(|f| vec![1.0 / n_levels(f) as f64; n_levels(f)]).collect();
         u0[0] = vec![0.1, 0.1, 0.1, 0.1, 0.6];
         u0[1] = vec![0.1, 0.1, 0.1, 0.1, 0.6];
-        let model = Model::fit(&pats, u0, 500, false);
+        let model = Model::fit(&pats, u0, 500, &[]);
         assert!(model.converged, "EM did not converge in {} iterations", model.iterations);
         assert!((model.lambda - lambda).abs() < 0.01, "lambda {}", model.lambda);
         assert!((model.m[2][0] - 0.9).abs() < 0.02, "m {:?}", model.m[2]);
