@@ -89,6 +89,25 @@ enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// Assess a facts file against the Convention and print the recommendation with its reasons.
+    ///
+    /// Pure: reads no database. The facts format is docs/assess/README.md (JSON Schema:
+    /// docs/assess/facts.schema.json). The shipped jurisdiction profile of --jurisdiction applies.
+    Assess {
+        /// The facts file (JSON).
+        file: PathBuf,
+        /// Country of asylum whose jurisdiction applies (ISO3), e.g. DEU, UGA, TUR.
+        #[arg(long)]
+        jurisdiction: String,
+        /// Print the assessment as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the jurisdiction profile shipped for a country (treaties, limitation, regional instruments).
+    Jurisdiction {
+        /// ISO3 country code.
+        country: String,
+    },
     /// Export an operation's households (CSV, JSON or JSON Lines) to a file or standard output.
     Export {
         /// Operation code (may be left out when the database has one operation).
@@ -214,6 +233,12 @@ async fn run(cli: Cli) -> Result<()> {
             import(&store, op, &file, format, actor).await
         }
         Command::Generate { households, seed, output } => generate(households, seed, &output),
+        Command::Assess { file, jurisdiction, json } => assess(&file, &jurisdiction, json),
+        Command::Jurisdiction { country } => {
+            let c = Iso3::parse(&country).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string_pretty(&nansen_domain::convention::profile_for(c))?);
+            Ok(())
+        }
         Command::Export { operation, format, output } => {
             let store = open(&cli.db).await?;
             let op = pick_operation(&store, operation.as_deref()).await?;
@@ -375,6 +400,39 @@ fn generate(households: usize, seed: u64, output: &std::path::Path) -> Result<()
     Ok(())
 }
 
+fn assess(file: &std::path::Path, jurisdiction: &str, json: bool) -> Result<()> {
+    let country = Iso3::parse(jurisdiction).map_err(|e| anyhow::anyhow!("--jurisdiction: {e}"))?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let profile = nansen_domain::convention::profile_for(country);
+    let a = nansen_domain::convention::assess_json(&text, &profile).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&a)?);
+        return Ok(());
+    }
+    let v = serde_json::to_value(&a)?;
+    let text_of = |x: &serde_json::Value| match x {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    println!("recommendation: {}", text_of(&v["recommendation"]));
+    println!("basis:          {}", text_of(&v["basis"]));
+    println!("jurisdiction:   {} ({})", country, country.name());
+    println!("reasons:");
+    for (i, r) in v["reasons"].as_array().cloned().unwrap_or_default().iter().enumerate() {
+        let place = r.get("country").and_then(|c| c.as_str()).map(|c| format!(" [{c}]")).unwrap_or_default();
+        println!("  {:>2}. {}{} — {}: {}", i + 1, text_of(&r["step"]), place, text_of(&r["finding"]), text_of(&r["explanation"]));
+        println!("      {}", text_of(&r["citation"]));
+    }
+    if let Some(bars) = v["absolute_bars"].as_array().filter(|b| !b.is_empty()) {
+        println!("absolute bars to removal (no exception):");
+        for b in bars {
+            println!("  - {b}");
+        }
+    }
+    println!("This is a recommendation; the officer decides, and a departure needs written reasons.");
+    Ok(())
+}
+
 /// The demo operation's code. A database whose operations all carry it may be replaced by `demo`.
 const DEMO_CODE: &str = "DEMO-KAK";
 
@@ -388,7 +446,7 @@ async fn demo(db: &str, households: usize, seed: u64) -> Result<AnyStore> {
         if ops.iter().any(|o| o.code.as_str() != DEMO_CODE) {
             bail!("{path} holds data that is not the demo's; the demo will not replace it. Pass another --db, e.g. --db sqlite://nansen-demo.db");
         }
-        drop(existing);
+        existing.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let f = format!("{path}{suffix}");
             if std::path::Path::new(&f).exists() {
@@ -424,5 +482,7 @@ async fn serve(store: AnyStore, addr: &str) -> Result<()> {
     println!("Nansen is serving on http://{local}/  (API: http://{local}/api/v1, OpenAPI: http://{local}/api/openapi.json)");
     println!("Accounts and sign-in are not built yet: the server listens on {local} only; do not expose it.");
     let _ = std::io::stdout().flush();
-    nansen_server::serve(AppState::new(store), listener).await.context("the server stopped with an error")
+    let served = nansen_server::serve(AppState::new(store.clone()), listener).await;
+    store.close().await;
+    served.context("the server stopped with an error")
 }

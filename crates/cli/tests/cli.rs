@@ -200,3 +200,34 @@ fn help_documents_every_command() {
     }
     assert!(Path::new(env!("CARGO_BIN_EXE_nansen")).exists());
 }
+
+#[test]
+fn assess_reproduces_the_documented_examples() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/assess/examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".json") || name.ends_with(".expected.json") {
+            continue;
+        }
+        let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path.with_extension("expected.json")).unwrap()).unwrap();
+        let j = expected["jurisdiction"].as_str().unwrap();
+        let o = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["assess", path.to_str().unwrap(), "--jurisdiction", j, "--json"]).output().unwrap();
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(got["recommendation"], expected["recommendation"], "{name}");
+        assert!(!got["reasons"].as_array().unwrap().is_empty(), "{name} has no reasons");
+        let text = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["assess", path.to_str().unwrap(), "--jurisdiction", j]).output().unwrap();
+        let out = String::from_utf8_lossy(&text.stdout);
+        assert!(out.contains("recommendation:") && out.contains("Art."), "{name}: {out}");
+        n += 1;
+    }
+    assert!(n >= 8, "only {n} examples");
+    let bad = std::env::temp_dir().join(format!("nansen-bad-facts-{}.json", std::process::id()));
+    std::fs::write(&bad, r#"{"nationality": {"kind": "nationals", "countries": ["SYR"]}, "countries": [], "colour": 1}"#).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["assess", bad.to_str().unwrap(), "--jurisdiction", "DEU"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("colour"));
+    let _ = std::fs::remove_file(bad);
+}

@@ -46,13 +46,28 @@ pub fn routes() -> Router<AppState> {
     ),
     paths(
         crate::healthz, openapi, list_operations, create_operation, register_household, register_person, get_household, update_household, add_member,
-        household_history, search_persons, get_person, update_person, person_history
+        household_history, search_persons, get_person, update_person, person_history,
+        crate::protection_api::lodge_claim, crate::protection_api::claims_of_person, crate::protection_api::get_claim,
+        crate::protection_api::act_on_claim, crate::protection_api::claim_history, crate::protection_api::assess_claim,
+        crate::protection_api::claim_assessments, crate::protection_api::assess_facts, crate::protection_api::get_protection,
+        crate::protection_api::put_protection, crate::protection_api::request_removal, crate::protection_api::get_removal,
+        crate::protection_api::execute_removal, crate::protection_api::get_jurisdiction, crate::protection_api::put_jurisdiction
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
-        UpdateHouseholdRequest, AddMemberRequest, HouseholdFieldsInput, Event
+        UpdateHouseholdRequest, AddMemberRequest, HouseholdFieldsInput, Event,
+        crate::protection_api::ClaimDto, crate::protection_api::LodgeClaimRequest, crate::protection_api::ActionRequest,
+        crate::protection_api::ProtectionDto, crate::protection_api::ProtectionUpdateRequest, crate::protection_api::RemovalRequestBody,
+        crate::protection_api::RemovalDto, crate::protection_api::ExecuteRemovalRequest, crate::protection_api::AssessRequest,
+        crate::protection_api::AssessmentDto, crate::protection_api::JurisdictionDto, crate::protection_api::JurisdictionUpdateRequest
     )),
-    tags((name = "registration", description = "Persons and households"), (name = "operations", description = "Offices and their countries"))
+    tags(
+        (name = "registration", description = "Persons and households"),
+        (name = "operations", description = "Offices and their countries"),
+        (name = "procedure", description = "Refugee status determination: claims, steps, assessments"),
+        (name = "protection", description = "Protection records, the non-refoulement guard and removals"),
+        (name = "jurisdictions", description = "Which instruments bind a country of asylum")
+    )
 )]
 pub struct ApiDoc;
 
@@ -274,28 +289,26 @@ pub(crate) fn actor(headers: &HeaderMap) -> ApiResult<Actor> {
     }
 }
 
-fn meta(headers: &HeaderMap, reason: Option<&str>) -> ApiResult<Meta> {
-    let mut m = Meta::now(actor(headers)?);
+pub(crate) fn meta(s: &AppState, headers: &HeaderMap, reason: Option<&str>) -> ApiResult<Meta> {
+    let mut m = Meta { actor: actor(headers)?, at: s.now(), reason: None };
     if let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) {
         m.reason = Some(Reason::parse(r).map_err(|e| ApiError::field("reason", e.code, e.message))?);
     }
     Ok(m)
 }
 
-fn today() -> chrono::NaiveDate {
-    Utc::now().date_naive()
-}
 
-fn not_found(kind: &'static str, id: &str) -> ApiError {
+
+pub(crate) fn not_found(kind: &'static str, id: &str) -> ApiError {
     ApiError::Store(nansen_store::StoreError::NotFound { kind, id: id.to_string() })
 }
 
-fn parse_id<T: std::str::FromStr>(kind: &'static str, s: &str) -> ApiResult<T> {
+pub(crate) fn parse_id<T: std::str::FromStr>(kind: &'static str, s: &str) -> ApiResult<T> {
     // A malformed identifier names nothing: answer as for any record that is not there.
     s.parse().map_err(|_| not_found(kind, s))
 }
 
-fn with_etag(version: i64, body: impl IntoResponse) -> Response {
+pub(crate) fn with_etag(version: i64, body: impl IntoResponse) -> Response {
     let mut r = body.into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
         r.headers_mut().insert(header::ETAG, v);
@@ -316,11 +329,11 @@ async fn create_operation(State(s): State<AppState>, headers: HeaderMap, JsonBod
     let name = e.check("name", ShortText::parse(&input.name));
     let country = e.check("country", Iso3::parse(&input.country));
     let op = e.finish(|| Some(Operation { id: OperationId::generate(), code: code?, name: name?, country: country?, authority: input.authority }))?;
-    let op = s.store.create_operation(op, meta(&headers, None)?).await?;
+    let op = s.store.create_operation(op, meta(&s, &headers, None)?).await?;
     Ok((StatusCode::CREATED, Json(OperationDto::from(&op))).into_response())
 }
 
-async fn operation_exists(s: &AppState, id: &str) -> ApiResult<OperationId> {
+pub(crate) async fn operation_exists(s: &AppState, id: &str) -> ApiResult<OperationId> {
     let op: OperationId = parse_id("operation", id)?;
     if !s.operation_exists(op).await? {
         return Err(not_found("operation", id));
@@ -338,9 +351,9 @@ async fn register_household(
     headers: HeaderMap,
     JsonBody(input): JsonBody<HouseholdInput>,
 ) -> ApiResult<Response> {
-    let household = NewHousehold::parse(&input, today())?;
+    let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &op).await?;
-    let r = s.store.register_household(op, household, meta(&headers, None)?).await?;
+    let r = s.store.register_household(op, household, meta(&s, &headers, None)?).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(HouseholdDto::from(&r.view))).into_response())
 }
@@ -354,10 +367,10 @@ async fn register_person(
     headers: HeaderMap,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> ApiResult<Response> {
-    let person = PersonDetails::parse(&input, today())?;
+    let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let r = s.store.register_household(op, household, meta(&headers, None)?).await?;
+    let r = s.store.register_household(op, household, meta(&s, &headers, None)?).await?;
     Ok((StatusCode::CREATED, Json(HouseholdDto::from(&r.view))).into_response())
 }
 
@@ -386,13 +399,13 @@ async fn update_household(
         members: Vec::new(),
     };
     let mut e = ValidationErrors::new();
-    let details = HouseholdDetails::parse_fields(&input, today(), &mut e);
+    let details = HouseholdDetails::parse_fields(&input, s.now().date_naive(), &mut e);
     let mut prefixed = ValidationErrors::new();
     prefixed.extend_prefixed("household", e);
     if !prefixed.is_empty() {
         return Err(prefixed.into());
     }
-    let m = meta(&headers, req.reason.as_deref())?;
+    let m = meta(&s, &headers, req.reason.as_deref())?;
     s.store.update_household(hid, req.version, details, m).await?;
     let v = s.store.household(hid).await?.ok_or_else(|| not_found("household", &id))?;
     Ok(with_etag(v.household.version, Json(HouseholdDto::from(&v))))
@@ -412,7 +425,7 @@ async fn add_member(
     if rel == Some(Relationship::PrincipalApplicant) {
         e.push("relationship", nansen_domain::ParseError { code: "principal_applicant", message: "the household already has its principal applicant; choose another relationship".into() });
     }
-    let person = match PersonDetails::parse(&req.person, today()) {
+    let person = match PersonDetails::parse(&req.person, s.now().date_naive()) {
         Ok(p) => Some(p),
         Err(pe) => {
             e.extend_prefixed("person", pe);
@@ -420,7 +433,7 @@ async fn add_member(
         }
     };
     let (rel, person) = e.finish(|| Some((rel?, person?)))?;
-    let p = s.store.add_member(hid, req.version, rel, person, meta(&headers, req.reason.as_deref())?).await?;
+    let p = s.store.add_member(hid, req.version, rel, person, meta(&s, &headers, req.reason.as_deref())?).await?;
     Ok((StatusCode::CREATED, Json(PersonDto::from(&p))).into_response())
 }
 
@@ -491,12 +504,12 @@ async fn update_person(
     JsonBody(req): JsonBody<UpdatePersonRequest>,
 ) -> ApiResult<Response> {
     let pid: PersonId = parse_id("person", &id)?;
-    let details = PersonDetails::parse(&req.person, today()).map_err(|e| {
+    let details = PersonDetails::parse(&req.person, s.now().date_naive()).map_err(|e| {
         let mut p = ValidationErrors::new();
         p.extend_prefixed("person", e);
         p
     })?;
-    let p = s.store.update_person(pid, req.version, details, meta(&headers, req.reason.as_deref())?).await?;
+    let p = s.store.update_person(pid, req.version, details, meta(&s, &headers, req.reason.as_deref())?).await?;
     Ok(with_etag(p.version, Json(PersonDto::from(&p))))
 }
 

@@ -115,6 +115,7 @@ impl ApiError {
                 ),
                 StoreError::Duplicate(_) => (StatusCode::CONFLICT, d("duplicate", e.to_string())),
                 StoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, d("refused", e.to_string())),
+                StoreError::Rule { code, message } => (StatusCode::UNPROCESSABLE_ENTITY, d(code, message.clone())),
                 StoreError::WritesStopped(_) => (StatusCode::SERVICE_UNAVAILABLE, d("writes_stopped", e.to_string())),
                 _ => (
                     StatusCode::INTERNAL_SERVER_ERROR,

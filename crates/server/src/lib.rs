@@ -11,6 +11,7 @@ pub mod api;
 pub mod error;
 pub mod json;
 pub mod pages;
+pub mod protection_api;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -28,12 +29,44 @@ pub struct AppState {
     pub store: AnyStore,
     /// Operations known to exist (operations are never deleted, so a hit never goes stale).
     known_operations: std::sync::Arc<std::sync::RwLock<std::collections::HashSet<nansen_domain::OperationId>>>,
+    /// The clock every write is stamped with (replaceable in tests that need time to pass).
+    clock: Clock,
+}
+
+/// Where handlers read the time from.
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(std::sync::Arc::new(chrono::Utc::now))
+    }
+    /// A clock driven by `f` (for tests that let days pass between steps of a procedure).
+    pub fn from_fn(f: impl Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(f))
+    }
+    /// Now, cut to the microseconds the databases keep.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        use chrono::SubsecRound;
+        (self.0)().trunc_subsecs(6)
+    }
 }
 
 impl AppState {
-    /// State over a store.
+    /// State over a store, on the system clock.
     pub fn new(store: AnyStore) -> Self {
-        Self { store, known_operations: Default::default() }
+        Self { store, known_operations: Default::default(), clock: Clock::system() }
+    }
+
+    /// State over a store with another clock.
+    pub fn with_clock(store: AnyStore, clock: Clock) -> Self {
+        Self { clock, ..Self::new(store) }
+    }
+
+    /// The current time of this server.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     /// True when the operation exists; asks the database once per operation.
@@ -57,6 +90,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .merge(api::routes())
+        .merge(protection_api::routes())
         .merge(pages::routes())
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

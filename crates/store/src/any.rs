@@ -80,6 +80,16 @@ pub enum AnyStore {
     Postgres(PgStore),
 }
 
+impl AnyStore {
+    /// Closes the store cleanly (writer first, then the read pool).
+    pub async fn close(&self) {
+        match self {
+            AnyStore::Sqlite(s) => s.close().await,
+            AnyStore::Postgres(s) => s.close().await,
+        }
+    }
+}
+
 /// Opens the database named by `url` and applies pending migrations.
 pub async fn connect(url: &DbUrl) -> Result<AnyStore> {
     match url {

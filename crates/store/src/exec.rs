@@ -266,6 +266,10 @@ macro_rules! backend_impl {
                 is_fatal(e)
             }
 
+            async fn close(conn: $Conn) {
+                let _ = conn.close().await;
+            }
+
             fn is_case_number_collision(e: &sqlx::Error) -> bool {
                 matches!(e, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains("case_number"))
             }
@@ -282,6 +286,13 @@ macro_rules! backend_impl {
             fn from_parts(pool: $Pool, writer_conn: $Conn) -> Self {
                 let writer = Writer::start($Backend { cache: Default::default() }, writer_conn);
                 Self { pool, writer }
+            }
+
+            /// Closes the store: the writer finishes its batch and closes its connection, then the
+            /// read pool closes. Further writes are refused.
+            pub async fn close(&self) {
+                self.writer.shutdown().await;
+                self.pool.close().await;
             }
 
             /// The read pool (for tests and tools).

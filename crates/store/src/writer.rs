@@ -31,6 +31,8 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn is_fatal(e: &sqlx::Error) -> bool;
     /// True when `e` is a collision of randomly drawn case numbers (retry with new ones).
     fn is_case_number_collision(e: &sqlx::Error) -> bool;
+    /// Closes the writer's connection cleanly.
+    fn close(conn: Self::Conn) -> impl Future<Output = ()> + Send;
 }
 
 struct Job {
@@ -43,6 +45,8 @@ struct Job {
 pub(crate) struct Writer {
     queue: mpsc::Sender<Job>,
     stopped: Arc<Mutex<Option<String>>>,
+    shutdown: Arc<tokio::sync::Notify>,
+    task: Arc<tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl Writer {
@@ -50,8 +54,21 @@ impl Writer {
     pub(crate) fn start<B: Backend>(backend: B, conn: B::Conn) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         let stopped = Arc::new(Mutex::new(None));
-        tokio::spawn(run_loop(backend, conn, rx, stopped.clone()));
-        Self { queue: tx, stopped }
+        let shutdown = Arc::new(tokio::sync::Notify::new());
+        let task = tokio::spawn(run_loop(backend, conn, rx, stopped.clone(), shutdown.clone()));
+        Self { queue: tx, stopped, shutdown, task: Arc::new(tokio::sync::Mutex::new(Some(task))) }
+    }
+
+    /// Finishes the batch in progress, closes the connection, and refuses further writes.
+    pub(crate) async fn shutdown(&self) {
+        self.shutdown.notify_one();
+        if let Some(t) = self.task.lock().await.take() {
+            let _ = t.await;
+        }
+        let mut g = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        if g.is_none() {
+            *g = Some("the store was closed".into());
+        }
     }
 
     /// Why writes were stopped, if they were.
@@ -83,11 +100,16 @@ fn stop(stopped: &Mutex<Option<String>>, why: String) {
     }
 }
 
-async fn run_loop<B: Backend>(backend: B, mut conn: B::Conn, mut rx: mpsc::Receiver<Job>, stopped: Arc<Mutex<Option<String>>>) {
+async fn run_loop<B: Backend>(backend: B, mut conn: B::Conn, mut rx: mpsc::Receiver<Job>, stopped: Arc<Mutex<Option<String>>>, shutdown: Arc<tokio::sync::Notify>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     loop {
-        if rx.recv_many(&mut jobs, MAX_BATCH).await == 0 {
-            return; // every handle dropped
+        let received = tokio::select! {
+            n = rx.recv_many(&mut jobs, MAX_BATCH) => n,
+            _ = shutdown.notified() => 0,
+        };
+        if received == 0 {
+            B::close(conn).await; // shut down, or every handle dropped
+            return;
         }
         if let Some(why) = stopped.lock().map(|g| g.clone()).unwrap_or(None) {
             for j in jobs.drain(..) {

@@ -1,0 +1,414 @@
+//! The protection procedure over the API: claims and their steps, assessments, protection records,
+//! the non-refoulement guard and removals, jurisdiction profiles.
+
+use crate::api::{meta, not_found, operation_exists, parse_id, with_etag};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::json::JsonBody;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use nansen_domain::convention::assessment::{assess, Facts};
+use nansen_domain::convention::guard::{RemovalKind, RemovalRequest};
+use nansen_domain::convention::procedure::{pending, Action, ProcedureRules, Role, Track};
+use nansen_domain::convention::JurisdictionProfile;
+use nansen_domain::protection::{recorded_status, ProtectionRecord};
+use nansen_domain::{ClaimId, EntityKind, Event, Iso3, PersonId, Reason, RemovalId, ValidationErrors};
+use nansen_store::{ClaimRecord, Protection, ProtectionView, RemovalView, Store};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The header that names the acting user's role until accounts land (see ARCHITECTURE.md).
+pub const ROLE_HEADER: &str = "x-nansen-role";
+
+/// Routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/persons/{id}/claims", post(lodge_claim).get(claims_of_person))
+        .route("/api/v1/claims/{id}", get(get_claim))
+        .route("/api/v1/claims/{id}/actions", post(act_on_claim))
+        .route("/api/v1/claims/{id}/history", get(claim_history))
+        .route("/api/v1/claims/{id}/assessments", post(assess_claim).get(claim_assessments))
+        .route("/api/v1/assess", post(assess_facts))
+        .route("/api/v1/persons/{id}/protection", get(get_protection).put(put_protection))
+        .route("/api/v1/operations/{operation_id}/removals", post(request_removal))
+        .route("/api/v1/removals/{id}", get(get_removal))
+        .route("/api/v1/removals/{id}/execute", post(execute_removal))
+        .route("/api/v1/jurisdictions/{country}", get(get_jurisdiction).put(put_jurisdiction))
+}
+
+fn role(headers: &HeaderMap) -> ApiResult<Role> {
+    let raw = headers.get(ROLE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    serde_json::from_value(serde_json::Value::String(raw.trim().to_string())).map_err(|_| {
+        ApiError::field(
+            ROLE_HEADER,
+            "invalid_role",
+            format!("name your role in the {ROLE_HEADER} header: registration_clerk, eligibility_officer, supervisor, appeal_officer or senior_protection_officer"),
+        )
+    })
+}
+
+/// A claim with where it stands, its deadlines and what may be done next.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimDto {
+    /// Identifier.
+    pub id: Uuid,
+    /// Operation.
+    pub operation_id: Uuid,
+    /// The claimant.
+    pub person_id: Uuid,
+    /// Version to send back with the next action.
+    pub version: i64,
+    /// The procedure's state: track, stage (with its data), since, lodged_on.
+    #[schema(value_type = Object)]
+    pub state: serde_json::Value,
+    /// True while the claim, review or appeal is pending or the appeal window is open (suspensive effect).
+    pub pending: bool,
+    /// The time limits running now.
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: serde_json::Value,
+    /// The actions the state machine allows now.
+    #[schema(value_type = Vec<String>)]
+    pub allowed_actions: serde_json::Value,
+    /// Lodged at.
+    pub created_at: DateTime<Utc>,
+    /// Last step at.
+    pub updated_at: DateTime<Utc>,
+}
+
+fn claim_dto(c: &ClaimRecord, today: chrono::NaiveDate) -> ClaimDto {
+    let rules = ProcedureRules::default();
+    ClaimDto {
+        id: c.id.as_uuid(),
+        operation_id: c.operation_id.as_uuid(),
+        person_id: c.person_id.as_uuid(),
+        version: c.version,
+        state: serde_json::to_value(&c.state).unwrap_or_default(),
+        pending: pending(&c.state, today),
+        deadlines: serde_json::to_value(rules.deadlines(&c.state)).unwrap_or_default(),
+        allowed_actions: serde_json::to_value(rules.allowed_actions(&c.state)).unwrap_or_default(),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    }
+}
+
+/// Lodging a claim.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LodgeClaimRequest {
+    /// `regular`, `accelerated`, `simplified` or `prima_facie`.
+    #[schema(value_type = String)]
+    pub track: Track,
+    /// Note for the file.
+    pub reason: Option<String>,
+}
+
+/// One step of the procedure.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// The claim version the step is based on.
+    pub version: i64,
+    /// The action, e.g. `{"action": "register_for_rsd"}` or
+    /// `{"action": "decide", "outcome": "recognised", "reasons": "…"}`.
+    #[schema(value_type = Object)]
+    pub action: Action,
+}
+
+#[utoipa::path(post, path = "/api/v1/persons/{id}/claims", tag = "procedure", request_body = LodgeClaimRequest, params(("id" = Uuid, Path, description = "Person")),
+    responses((status = 201, body = ClaimDto), (status = 404, body = ErrorBody), (status = 422, description = "A claim is already pending", body = ErrorBody)))]
+pub(crate) async fn lodge_claim(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<LodgeClaimRequest>) -> ApiResult<Response> {
+    let pid: PersonId = parse_id("person", &id)?;
+    let c = s.store.lodge_claim(pid, req.track, meta(&s, &headers, req.reason.as_deref())?).await?;
+    Ok((StatusCode::CREATED, Json(claim_dto(&c, s.now().date_naive()))).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}/claims", tag = "procedure", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = [ClaimDto])))]
+pub(crate) async fn claims_of_person(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<ClaimDto>>> {
+    let pid: PersonId = parse_id("person", &id)?;
+    s.store.person(pid).await?.ok_or_else(|| not_found("person", &id))?;
+    let today = s.now().date_naive();
+    Ok(Json(s.store.claims_of(pid).await?.iter().map(|c| claim_dto(c, today)).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/claims/{id}", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = ClaimDto), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_claim(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let cid: ClaimId = parse_id("claim", &id)?;
+    let c = s.store.claim(cid).await?.ok_or_else(|| not_found("claim", &id))?;
+    Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive()))))
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/actions", tag = "procedure", request_body = ActionRequest,
+    params(("id" = Uuid, Path, description = "Claim"), ("x-nansen-role" = String, Header, description = "The acting role")),
+    responses((status = 200, body = ClaimDto), (status = 409, description = "Stale version", body = ErrorBody), (status = 422, description = "The state machine refused the step, naming what is allowed", body = ErrorBody)))]
+pub(crate) async fn act_on_claim(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<ActionRequest>) -> ApiResult<Response> {
+    let cid: ClaimId = parse_id("claim", &id)?;
+    let role = role(&headers)?;
+    let c = s.store.act_on_claim(cid, req.version, req.action, role, meta(&s, &headers, None)?).await?;
+    Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive()))))
+}
+
+#[utoipa::path(get, path = "/api/v1/claims/{id}/history", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = [Event])))]
+pub(crate) async fn claim_history(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
+    let cid: ClaimId = parse_id("claim", &id)?;
+    let h = s.store.history(EntityKind::Claim, cid.as_uuid()).await?;
+    if h.is_empty() {
+        return Err(not_found("claim", &id));
+    }
+    Ok(Json(h))
+}
+
+/// Facts for an assessment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessRequest {
+    /// For `/api/v1/assess` only: the country of asylum whose jurisdiction applies (ISO3).
+    pub country: Option<String>,
+    /// The facts file (docs/assess/facts.schema.json).
+    #[schema(value_type = Object)]
+    pub facts: serde_json::Value,
+}
+
+/// A recorded assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssessmentDto {
+    /// Identifier (absent for an unrecorded assessment).
+    pub id: Option<Uuid>,
+    /// The recommendation, its basis and the ordered reasons with citations.
+    #[schema(value_type = Object)]
+    pub result: serde_json::Value,
+    /// The facts as submitted.
+    #[schema(value_type = Object)]
+    pub facts: serde_json::Value,
+}
+
+fn run_assessment(facts: &serde_json::Value, profile: &JurisdictionProfile) -> ApiResult<serde_json::Value> {
+    let parsed: Facts = serde_path_to_error::deserialize(facts.clone()).map_err(|e| ApiError::BadJson {
+        field: Some(format!("facts.{}", e.path())),
+        message: e.into_inner().to_string(),
+    })?;
+    let checked = parsed.check().map_err(|e| {
+        let mut p = ValidationErrors::new();
+        p.extend_prefixed("facts", e);
+        ApiError::Validation(p)
+    })?;
+    Ok(serde_json::to_value(assess(&checked, profile)).unwrap_or_default())
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/assessments", tag = "procedure", request_body = AssessRequest, params(("id" = Uuid, Path, description = "Claim")),
+    responses((status = 201, body = AssessmentDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn assess_claim(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<AssessRequest>) -> ApiResult<Response> {
+    let cid: ClaimId = parse_id("claim", &id)?;
+    let claim = s.store.claim(cid).await?.ok_or_else(|| not_found("claim", &id))?;
+    let op = s.store.operation(claim.operation_id).await?.ok_or_else(|| not_found("operation", &claim.operation_id.to_string()))?;
+    let profile = s.store.jurisdiction(op.country).await?.profile;
+    let result = run_assessment(&req.facts, &profile)?;
+    let a = s.store.record_assessment(cid, req.facts, result, meta(&s, &headers, None)?).await?;
+    Ok((StatusCode::CREATED, Json(AssessmentDto { id: Some(a.id.as_uuid()), result: a.result, facts: a.facts })).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/claims/{id}/assessments", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = [AssessmentDto])))]
+pub(crate) async fn claim_assessments(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<AssessmentDto>>> {
+    let cid: ClaimId = parse_id("claim", &id)?;
+    s.store.claim(cid).await?.ok_or_else(|| not_found("claim", &id))?;
+    let all = s.store.assessments(cid).await?;
+    Ok(Json(all.into_iter().map(|a| AssessmentDto { id: Some(a.id.as_uuid()), result: a.result, facts: a.facts }).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/assess", tag = "procedure", request_body = AssessRequest,
+    responses((status = 200, description = "The assessment; nothing is recorded", body = AssessmentDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn assess_facts(State(s): State<AppState>, JsonBody(req): JsonBody<AssessRequest>) -> ApiResult<Json<AssessmentDto>> {
+    let Some(c) = req.country.as_deref() else {
+        return Err(ApiError::field("country", "required", "name the country of asylum (ISO3) whose jurisdiction applies"));
+    };
+    let country = Iso3::parse(c).map_err(|e| ApiError::field("country", e.code, e.message))?;
+    let profile = s.store.jurisdiction(country).await?.profile;
+    let result = run_assessment(&req.facts, &profile)?;
+    Ok(Json(AssessmentDto { id: None, result, facts: req.facts }))
+}
+
+/// A person's protection record and the status they hold.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProtectionDto {
+    /// The person.
+    pub person_id: Uuid,
+    /// Version to send back with an update (0 before the first).
+    pub version: i64,
+    /// The record.
+    #[schema(value_type = Object)]
+    pub record: ProtectionRecord,
+    /// `refugee`, `complementary_protection`, or absent.
+    #[schema(value_type = Option<String>)]
+    pub status: Option<nansen_domain::convention::guard::RecordedStatus>,
+}
+
+/// A change to a protection record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProtectionUpdateRequest {
+    /// The version the change is based on (0 for the first record).
+    pub version: i64,
+    /// Why (kept in the history).
+    pub reason: Option<String>,
+    /// The complete record.
+    #[schema(value_type = Object)]
+    pub record: ProtectionRecord,
+}
+
+async fn protection_dto(s: &AppState, v: ProtectionView) -> ApiResult<ProtectionDto> {
+    let claims = s.store.claims_of(v.person_id).await?;
+    let status = recorded_status(claims.last().map(|c| &c.state), &v.record);
+    Ok(ProtectionDto { person_id: v.person_id.as_uuid(), version: v.version, record: v.record, status })
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}/protection", tag = "protection", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = ProtectionDto), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_protection(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let pid: PersonId = parse_id("person", &id)?;
+    let v = s.store.protection(pid).await?.ok_or_else(|| not_found("person", &id))?;
+    let version = v.version;
+    Ok(with_etag(version, Json(protection_dto(&s, v).await?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/persons/{id}/protection", tag = "protection", request_body = ProtectionUpdateRequest,
+    params(("id" = Uuid, Path, description = "Person"), ("x-nansen-role" = String, Header, description = "The acting role; an Art. 33(2) decision needs senior_protection_officer")),
+    responses((status = 200, body = ProtectionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn put_protection(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<ProtectionUpdateRequest>) -> ApiResult<Response> {
+    let pid: PersonId = parse_id("person", &id)?;
+    let current = s.store.protection(pid).await?.ok_or_else(|| not_found("person", &id))?;
+    if current.record.art33_2_exception != req.record.art33_2_exception && role(&headers)? != Role::SeniorProtectionOfficer {
+        return Err(ApiError::field(
+            "record.art33_2_exception",
+            "senior_role_required",
+            "an Art. 33(2) decision is recorded only by a senior protection officer, as an individual reasoned decision",
+        ));
+    }
+    if let Some(x) = &req.record.art33_2_exception {
+        if let Some(defect) = x.defect(pid, s.now().date_naive()) {
+            return Err(ApiError::field("record.art33_2_exception", "invalid_exception", defect));
+        }
+    }
+    let v = s.store.update_protection(pid, req.version, req.record, meta(&s, &headers, req.reason.as_deref())?).await?;
+    let version = v.version;
+    Ok(with_etag(version, Json(protection_dto(&s, v).await?)))
+}
+
+/// A removal request: every person is named and evaluated individually.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemovalRequestBody {
+    /// `removal`, `deportation`, `extradition` or `transfer`.
+    #[schema(value_type = String)]
+    pub kind: RemovalKind,
+    /// Destination country (ISO3).
+    pub destination: String,
+    /// The persons, by identifier (there is no way to name a group or a nationality).
+    pub persons: Vec<Uuid>,
+    /// Why the removal is requested.
+    pub reason: String,
+}
+
+/// A removal request with the guard's verdict for each person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemovalDto {
+    /// The request, its status and every evaluation (reasons and citations per person).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub removal: RemovalView,
+}
+
+/// Executing a removal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExecuteRemovalRequest {
+    /// The request's version.
+    pub version: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/operations/{operation_id}/removals", tag = "protection", request_body = RemovalRequestBody, params(("operation_id" = Uuid, Path, description = "Operation")),
+    responses((status = 201, description = "Recorded and evaluated person by person; nothing executed", body = RemovalDto), (status = 422, body = ErrorBody)))]
+pub(crate) async fn request_removal(State(s): State<AppState>, Path(op): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<RemovalRequestBody>) -> ApiResult<Response> {
+    let mut e = ValidationErrors::new();
+    let destination = e.check("destination", Iso3::parse(&req.destination));
+    let reason = e.check("reason", Reason::parse(&req.reason));
+    if req.persons.is_empty() {
+        e.push("persons", nansen_domain::ParseError { code: "required", message: "name every person to be removed; each is evaluated individually".into() });
+    }
+    let (destination, reason) = e.finish(|| Some((destination?, reason?)))?;
+    let op = operation_exists(&s, &op).await?;
+    let mut persons: Vec<PersonId> = Vec::with_capacity(req.persons.len());
+    for p in req.persons {
+        let p = PersonId::from_uuid(p);
+        if !persons.contains(&p) {
+            persons.push(p);
+        }
+    }
+    let r = s.store.request_removal(op, RemovalRequest { kind: req.kind, destination, persons }, reason, meta(&s, &headers, None)?).await?;
+    Ok((StatusCode::CREATED, Json(RemovalDto { removal: r })).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/removals/{id}", tag = "protection", params(("id" = Uuid, Path, description = "Removal request")), responses((status = 200, body = RemovalDto), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_removal(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
+    let rid: RemovalId = parse_id("removal", &id)?;
+    let r = s.store.removal(rid).await?.ok_or_else(|| not_found("removal", &id))?;
+    Ok(with_etag(r.version, Json(RemovalDto { removal: r })))
+}
+
+#[utoipa::path(post, path = "/api/v1/removals/{id}/execute", tag = "protection", request_body = ExecuteRemovalRequest, params(("id" = Uuid, Path, description = "Removal request")),
+    responses((status = 200, description = "Each person re-evaluated now; executed only for those allowed", body = RemovalDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn execute_removal(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<ExecuteRemovalRequest>) -> ApiResult<Response> {
+    let rid: RemovalId = parse_id("removal", &id)?;
+    let r = s.store.execute_removal(rid, req.version, meta(&s, &headers, None)?).await?;
+    Ok(with_etag(r.version, Json(RemovalDto { removal: r })))
+}
+
+/// A jurisdiction profile in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JurisdictionDto {
+    /// 0 for the shipped profile (UN Treaty Collection record), else the edited version.
+    pub version: i64,
+    /// The profile.
+    #[schema(value_type = Object)]
+    pub profile: JurisdictionProfile,
+}
+
+/// An edited profile.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionUpdateRequest {
+    /// The version the edit is based on (0 = the shipped profile).
+    pub version: i64,
+    /// The complete profile.
+    #[schema(value_type = Object)]
+    pub profile: JurisdictionProfile,
+}
+
+#[utoipa::path(get, path = "/api/v1/jurisdictions/{country}", tag = "jurisdictions", params(("country" = String, Path, description = "ISO3")), responses((status = 200, body = JurisdictionDto), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_jurisdiction(State(s): State<AppState>, Path(country): Path<String>) -> ApiResult<Json<JurisdictionDto>> {
+    let c = Iso3::parse(&country).map_err(|_| not_found("country", &country))?;
+    let j = s.store.jurisdiction(c).await?;
+    Ok(Json(JurisdictionDto { version: j.version, profile: j.profile }))
+}
+
+#[utoipa::path(put, path = "/api/v1/jurisdictions/{country}", tag = "jurisdictions", request_body = JurisdictionUpdateRequest,
+    params(("country" = String, Path, description = "ISO3"), ("x-nansen-role" = String, Header, description = "senior_protection_officer")),
+    responses((status = 200, body = JurisdictionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(crate) async fn put_jurisdiction(State(s): State<AppState>, Path(country): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<JurisdictionUpdateRequest>) -> ApiResult<Json<JurisdictionDto>> {
+    let c = Iso3::parse(&country).map_err(|_| not_found("country", &country))?;
+    if role(&headers)? != Role::SeniorProtectionOfficer {
+        return Err(ApiError::field(ROLE_HEADER, "senior_role_required", "jurisdiction profiles are edited by a senior protection officer"));
+    }
+    if req.profile.country != c {
+        return Err(ApiError::field("profile.country", "country_mismatch", format!("the profile is for {}, the address for {c}", req.profile.country)));
+    }
+    req.profile.validate().map_err(|e| {
+        let mut p = ValidationErrors::new();
+        p.extend_prefixed("profile", e);
+        ApiError::Validation(p)
+    })?;
+    let j = s.store.save_jurisdiction(req.profile, req.version, meta(&s, &headers, None)?).await?;
+    Ok(Json(JurisdictionDto { version: j.version, profile: j.profile }))
+}

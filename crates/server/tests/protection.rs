@@ -1,0 +1,153 @@
+//! The protection procedure through the API, on SQLite and PostgreSQL: a claim from lodging to a final
+//! recognition with derivative status for the family, illegal steps refused, and removals refused
+//! person by person with reasons.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use nansen_store::testing::TestDb;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{App, REASONS};
+
+async fn family(app: &App, op: &str) -> Value {
+    let (st, hh) = app
+        .post(
+            &format!("/api/v1/operations/{op}/households"),
+            None,
+            &json!({"members": [
+                {"relationship": "PA", "person": {"given_name": "Rami", "family_name": "Haddad", "sex": "M", "date_of_birth": "1985", "citizenship": "SYR"}},
+                {"relationship": "SPS", "person": {"given_name": "Lina", "family_name": "Haddad", "sex": "F", "date_of_birth": "1988", "citizenship": "SYR"}},
+                {"relationship": "CHD", "person": {"given_name": "Sami", "family_name": "Haddad", "sex": "M", "date_of_birth": "2016-04", "citizenship": "SYR"}}
+            ]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{hh}");
+    hh
+}
+
+async fn step(app: &App, claim: &mut Value, role: &str, days: i64, action: Value) {
+    app.advance(days);
+    let id = claim["id"].as_str().unwrap().to_string();
+    let (st, c) = app.post(&format!("/api/v1/claims/{id}/actions"), Some(role), &json!({"version": claim["version"], "action": action})).await;
+    assert_eq!(st, StatusCode::OK, "{action} as {role}: {c}");
+    *claim = c;
+}
+
+async fn claim_to_final_recognition_with_family_unity(db: &TestDb) {
+    let app = App::new(db).await;
+    let op = app.operation("DEU-BER", "DEU").await;
+    let hh = family(&app, &op).await;
+    let pa = hh["members"][0]["id"].as_str().unwrap();
+    let (st, mut claim) = app.post(&format!("/api/v1/persons/{pa}/claims"), None, &json!({"track": "regular"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{claim}");
+    assert!(claim["pending"].as_bool().unwrap());
+    assert_eq!(claim["deadlines"][0]["kind"], "registration");
+    assert_eq!(claim["allowed_actions"][0], "register_for_rsd");
+    let cid = claim["id"].as_str().unwrap().to_string();
+
+    // an illegal step: refused by the state machine with the allowed alternatives, nothing changes
+    let (st, e) = app.post(&format!("/api/v1/claims/{cid}/actions"), Some("senior_protection_officer"), &json!({"version": 1, "action": {"action": "finalise"}})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["code"], "illegal_transition");
+    assert!(e["error"]["message"].as_str().unwrap().contains("register for RSD"));
+    // no role: refused, naming the header
+    let (st, e) = app.post(&format!("/api/v1/claims/{cid}/actions"), None, &json!({"version": 1, "action": {"action": "register_for_rsd"}})).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "x-nansen-role");
+    // an unknown action is a malformed body naming the field
+    let (st, _) = app.post(&format!("/api/v1/claims/{cid}/actions"), Some("supervisor"), &json!({"version": 1, "action": {"action": "deport"}})).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+
+    step(&app, &mut claim, "registration_clerk", 1, json!({"action": "register_for_rsd"})).await;
+    let when = (*app.now.lock().unwrap() + chrono::Duration::days(10)).to_rfc3339();
+    step(&app, &mut claim, "registration_clerk", 0, json!({"action": "schedule_interview", "at": when, "language": "ar", "interpreter_required": true})).await;
+    assert_eq!(claim["deadlines"][0]["kind"], "interview");
+    step(&app, &mut claim, "eligibility_officer", 10, json!({"action": "record_interview"})).await;
+
+    // the legal assessment from a facts file, recorded on the file
+    let facts: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/assess/examples/syrian_political_dissident.json")).unwrap()).unwrap();
+    let (st, a) = app.post(&format!("/api/v1/claims/{cid}/assessments"), None, &json!({"facts": facts})).await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    assert_eq!(a["result"]["recommendation"], "recognised");
+    assert!(!a["result"]["reasons"].as_array().unwrap().is_empty());
+    let (_, c) = app.get(&format!("/api/v1/claims/{cid}")).await;
+    claim = c;
+    let (st, e) = app.post(&format!("/api/v1/claims/{cid}/assessments"), None, &json!({"facts": {"nationality": 5}})).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+
+    step(&app, &mut claim, "eligibility_officer", 1, json!({"action": "draft_assessment", "recommendation": "recognised"})).await;
+    step(&app, &mut claim, "supervisor", 1, json!({"action": "review"})).await;
+    step(&app, &mut claim, "eligibility_officer", 1, json!({"action": "decide", "outcome": "recognised", "reasons": REASONS})).await;
+    step(&app, &mut claim, "registration_clerk", 1, json!({"action": "notify", "method": "in_person"})).await;
+    step(&app, &mut claim, "registration_clerk", 0, json!({"action": "finalise"})).await;
+    assert_eq!(claim["state"]["stage"]["stage"], "final");
+    assert!(!claim["pending"].as_bool().unwrap());
+
+    let (_, p) = app.get(&format!("/api/v1/persons/{pa}/protection")).await;
+    assert_eq!(p["status"], "refugee");
+    for m in hh["members"].as_array().unwrap()[1..].iter() {
+        let (_, p) = app.get(&format!("/api/v1/persons/{}/protection", m["id"].as_str().unwrap())).await;
+        assert_eq!(p["status"], "refugee", "derivative status: {p}");
+        assert_eq!(p["record"]["derivative"]["principal"], pa);
+    }
+    let (_, h) = app.get(&format!("/api/v1/claims/{cid}/history")).await;
+    assert_eq!(h.as_array().unwrap().len(), 10, "lodged, assessment, eight steps");
+
+    // removal of the refugee family and their neighbour: each refused, with the article
+    let (_, other) = app.post(&format!("/api/v1/operations/{op}/persons"), None, &json!({"given_name": "Omar", "sex": "M", "citizenship": "SYR"})).await;
+    let ids: Vec<Value> = hh["members"].as_array().unwrap().iter().map(|m| m["id"].clone()).chain([other["members"][0]["id"].clone()]).collect();
+    let (st, r) = app.post(&format!("/api/v1/operations/{op}/removals"), None, &json!({"kind": "deportation", "destination": "SYR", "persons": ids, "reason": "end of stay"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let evals = r["evaluations"].as_array().unwrap();
+    assert_eq!(evals.len(), 4);
+    for e in evals {
+        assert_eq!(e["allowed"], false);
+    }
+    let codes = |i: usize| -> Vec<String> { evals[i]["verdict"]["refusals"].as_array().unwrap().iter().map(|x| x["code"].as_str().unwrap().to_string()).collect() };
+    assert!(codes(0).contains(&"recognised_refugee".to_string()), "{:?}", codes(0));
+    assert!(codes(1).contains(&"recognised_refugee".to_string()), "{:?}", codes(1));
+    assert!(codes(3).contains(&"not_individually_screened".to_string()), "{:?}", codes(3));
+    let rid = r["id"].as_str().unwrap();
+    let (st, done) = app.post(&format!("/api/v1/removals/{rid}/execute"), None, &json!({"version": r["version"]})).await;
+    assert_eq!(st, StatusCode::OK, "{done}");
+    assert_eq!(done["data"]["executed_for"], json!([]));
+}
+
+async fn group_of_500_unscreened_is_refused_person_by_person(db: &TestDb) {
+    let app = App::new(db).await;
+    let op = app.operation("TUR-GAZ", "TUR").await;
+    let mut ids = Vec::new();
+    for i in 0..500 {
+        let (st, h) = app
+            .post(&format!("/api/v1/operations/{op}/persons"), None, &json!({"given_name": "Ahmad", "family_name": format!("Karimi{}", "i".repeat(i % 3)), "sex": "M", "citizenship": "AFG"}))
+            .await;
+        assert_eq!(st, StatusCode::CREATED);
+        ids.push(h["members"][0]["id"].clone());
+    }
+    let (st, r) = app.post(&format!("/api/v1/operations/{op}/removals"), None, &json!({"kind": "deportation", "destination": "AFG", "persons": ids, "reason": "group of irregular arrivals"})).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let evals = r["evaluations"].as_array().unwrap();
+    assert_eq!(evals.len(), 500);
+    for e in evals {
+        assert_eq!(e["allowed"], false);
+        let refusals = e["verdict"]["refusals"].as_array().unwrap();
+        assert!(refusals.iter().any(|x| x["code"] == "not_individually_screened"));
+        assert!(refusals.iter().all(|x| !x["reason"].as_str().unwrap().is_empty() && !x["citation"].as_str().unwrap().is_empty()));
+        assert!(refusals.iter().any(|x| x["citation"].as_str().unwrap().contains("Art. 33")));
+    }
+    let rid = r["id"].as_str().unwrap();
+    let (_, done) = app.post(&format!("/api/v1/removals/{rid}/execute"), None, &json!({"version": r["version"]})).await;
+    assert_eq!(done["data"]["executed_for"], json!([]), "nothing may be executed");
+    // there is no way to name a group instead of persons
+    let (st, _) = app.post(&format!("/api/v1/operations/{op}/removals"), None, &json!({"kind": "deportation", "destination": "AFG", "nationality": "AFG", "persons": [], "reason": "x"})).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::sqlite().await; super::$name(&db).await; db.cleanup().await; } )* }
+        mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::postgres().await; super::$name(&db).await; db.cleanup().await; } )* }
+    };
+}
+on_both!(claim_to_final_recognition_with_family_unity, group_of_500_unscreened_is_refused_person_by_person);
