@@ -41,6 +41,8 @@ pub enum EntityKind {
     Protection,
     /// A removal request.
     Removal,
+    /// A voluntary repatriation request.
+    Repatriation,
 }
 
 impl EntityKind {
@@ -52,6 +54,7 @@ impl EntityKind {
             Self::Claim => "claim",
             Self::Protection => "protection",
             Self::Removal => "removal",
+            Self::Repatriation => "repatriation",
         }
     }
     /// Parses the storage form.
@@ -62,6 +65,7 @@ impl EntityKind {
             "claim" => Some(Self::Claim),
             "protection" => Some(Self::Protection),
             "removal" => Some(Self::Removal),
+            "repatriation" => Some(Self::Repatriation),
             _ => None,
         }
     }
@@ -94,6 +98,8 @@ pub enum EventKind {
     RemovalRequested,
     /// A removal was executed for the persons the guard allowed, re-evaluated at that moment.
     RemovalExecuted,
+    /// A voluntary repatriation was requested, with each participant's consent, and evaluated.
+    RepatriationEvaluated,
 }
 
 impl EventKind {
@@ -111,6 +117,7 @@ impl EventKind {
             Self::ProtectionUpdated => "protection_updated",
             Self::RemovalRequested => "removal_requested",
             Self::RemovalExecuted => "removal_executed",
+            Self::RepatriationEvaluated => "repatriation_evaluated",
         }
     }
     /// Parses the storage form.

@@ -51,7 +51,8 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::act_on_claim, crate::protection_api::claim_history, crate::protection_api::assess_claim,
         crate::protection_api::claim_assessments, crate::protection_api::assess_facts, crate::protection_api::get_protection,
         crate::protection_api::put_protection, crate::protection_api::request_removal, crate::protection_api::get_removal,
-        crate::protection_api::execute_removal, crate::protection_api::get_jurisdiction, crate::protection_api::put_jurisdiction
+        crate::protection_api::execute_removal, crate::protection_api::get_jurisdiction, crate::protection_api::put_jurisdiction,
+        crate::protection_api::request_repatriation, crate::protection_api::get_repatriation
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -59,7 +60,8 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::ClaimDto, crate::protection_api::LodgeClaimRequest, crate::protection_api::ActionRequest,
         crate::protection_api::ProtectionDto, crate::protection_api::ProtectionUpdateRequest, crate::protection_api::RemovalRequestBody,
         crate::protection_api::RemovalDto, crate::protection_api::ExecuteRemovalRequest, crate::protection_api::AssessRequest,
-        crate::protection_api::AssessmentDto, crate::protection_api::JurisdictionDto, crate::protection_api::JurisdictionUpdateRequest
+        crate::protection_api::AssessmentDto, crate::protection_api::JurisdictionDto, crate::protection_api::JurisdictionUpdateRequest,
+        crate::protection_api::RepatriationBody, crate::protection_api::RepatriationDto
     )),
     tags(
         (name = "registration", description = "Persons and households"),

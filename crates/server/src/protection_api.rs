@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/removals/{id}", get(get_removal))
         .route("/api/v1/removals/{id}/execute", post(execute_removal))
         .route("/api/v1/jurisdictions/{country}", get(get_jurisdiction).put(put_jurisdiction))
+        .route("/api/v1/operations/{operation_id}/repatriations", post(request_repatriation))
+        .route("/api/v1/repatriations/{id}", get(get_repatriation))
 }
 
 fn role(headers: &HeaderMap) -> ApiResult<Role> {
@@ -411,4 +413,56 @@ pub(crate) async fn put_jurisdiction(State(s): State<AppState>, Path(country): P
     })?;
     let j = s.store.save_jurisdiction(req.profile, req.version, meta(&s, &headers, None)?).await?;
     Ok(Json(JurisdictionDto { version: j.version, profile: j.profile }))
+}
+
+/// A voluntary repatriation: each adult's own informed consent and a voluntariness interview; a
+/// child's guardian's consent. Not a removal: nobody is returned without their recorded consent.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepatriationBody {
+    /// The request (destination and participants with their consents and interviews).
+    #[schema(value_type = Object)]
+    pub request: nansen_domain::convention::guard::VoluntaryRepatriation,
+}
+
+/// A recorded voluntary repatriation request and the verdict for each participant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepatriationDto {
+    /// Identifier.
+    pub id: Uuid,
+    /// True only when every participant may return.
+    pub all_allowed: bool,
+    /// The request and a verdict per participant (reasons and citations).
+    #[schema(value_type = Object)]
+    pub record: serde_json::Value,
+}
+
+#[utoipa::path(post, path = "/api/v1/operations/{operation_id}/repatriations", tag = "protection", request_body = RepatriationBody, params(("operation_id" = Uuid, Path, description = "Operation")),
+    responses((status = 201, body = RepatriationDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
+pub(crate) async fn request_repatriation(State(s): State<AppState>, Path(op): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<RepatriationBody>) -> ApiResult<Response> {
+    use nansen_domain::convention::guard::{evaluate_voluntary_repatriation, GuardContext};
+    let op = operation_exists(&s, &op).await?;
+    if body.request.participants.is_empty() {
+        return Err(ApiError::field("request.participants", "required", "name every participant; each is evaluated individually"));
+    }
+    let m = meta(&s, &headers, None)?;
+    let verdicts = evaluate_voluntary_repatriation(&body.request, &GuardContext { today: m.at.date_naive() });
+    let all_allowed = verdicts.iter().all(|(_, v)| v.allowed());
+    let persons: Vec<PersonId> = body.request.participants.iter().map(|p| p.person()).collect();
+    let record = serde_json::json!({
+        "request": body.request,
+        "verdicts": verdicts.iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        "all_allowed": all_allowed,
+    });
+    let id = s.store.record_repatriation(op, record.clone(), persons, m).await?;
+    Ok((StatusCode::CREATED, Json(RepatriationDto { id, all_allowed, record })).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/repatriations/{id}", tag = "protection", params(("id" = Uuid, Path, description = "Repatriation request")), responses((status = 200, body = RepatriationDto), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_repatriation(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<RepatriationDto>> {
+    let uid: Uuid = parse_id("repatriation", &id)?;
+    let h = s.store.history(EntityKind::Repatriation, uid).await?;
+    let e = h.into_iter().next().ok_or_else(|| not_found("repatriation", &id))?;
+    let all_allowed = e.data["all_allowed"].as_bool().unwrap_or(false);
+    Ok(Json(RepatriationDto { id: uid, all_allowed, record: e.data }))
 }

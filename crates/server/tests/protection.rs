@@ -144,10 +144,44 @@ async fn group_of_500_unscreened_is_refused_person_by_person(db: &TestDb) {
     assert_eq!(st, StatusCode::BAD_REQUEST);
 }
 
+async fn voluntary_repatriation_needs_each_adults_own_consent(db: &TestDb) {
+    let app = App::new(db).await;
+    let op = app.operation("UGA-KYA", "UGA").await;
+    let hh = family(&app, &op).await;
+    let (pa, spouse) = (hh["members"][0]["id"].as_str().unwrap(), hh["members"][1]["id"].as_str().unwrap());
+    let today = app.today().to_string();
+    let consent = |who: &str| json!({"given_by": who, "recorded_on": today, "recorded_by": "protection.officer", "informed_of_conditions": true});
+    let interview = json!({"on": today, "interviewed_by": "protection.officer", "conducted_individually": true, "free_of_coercion": true});
+    // the principal applicant "consents for" the spouse: refused for the spouse, who must consent herself
+    let body = json!({"request": {"destination": "SYR", "participants": [
+        {"kind": "adult", "person": pa, "consent": consent(pa), "interview": interview},
+        {"kind": "adult", "person": spouse, "consent": consent(pa), "interview": interview}
+    ]}});
+    let (st, r) = app.post(&format!("/api/v1/operations/{op}/repatriations"), None, &body).await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    assert_eq!(r["all_allowed"], false);
+    assert_eq!(r["record"]["verdicts"][0]["allowed"], true);
+    assert_eq!(r["record"]["verdicts"][1]["refusals"][0]["code"], "consent_not_given_by_the_person");
+    // each adult consents and is interviewed: allowed, and recorded
+    let body = json!({"request": {"destination": "SYR", "participants": [
+        {"kind": "adult", "person": pa, "consent": consent(pa), "interview": interview},
+        {"kind": "adult", "person": spouse, "consent": consent(spouse), "interview": interview}
+    ]}});
+    let (_, r) = app.post(&format!("/api/v1/operations/{op}/repatriations"), None, &body).await;
+    assert_eq!(r["all_allowed"], true, "{r}");
+    let (st, back) = app.get(&format!("/api/v1/repatriations/{}", r["id"].as_str().unwrap())).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(back["record"]["request"]["participants"][1]["consent"]["given_by"], spouse);
+    // no consent at all
+    let body = json!({"request": {"destination": "SYR", "participants": [{"kind": "adult", "person": pa, "consent": null, "interview": null}]}});
+    let (_, r) = app.post(&format!("/api/v1/operations/{op}/repatriations"), None, &body).await;
+    assert_eq!(r["record"]["verdicts"][0]["refusals"][0]["code"], "missing_informed_consent");
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::sqlite().await; super::$name(&db).await; db.cleanup().await; } )* }
         mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::postgres().await; super::$name(&db).await; db.cleanup().await; } )* }
     };
 }
-on_both!(claim_to_final_recognition_with_family_unity, group_of_500_unscreened_is_refused_person_by_person);
+on_both!(claim_to_final_recognition_with_family_unity, group_of_500_unscreened_is_refused_person_by_person, voluntary_repatriation_needs_each_adults_own_consent);

@@ -177,6 +177,9 @@ impl crate::Protection for AnyStore {
     async fn execute_removal(&self, id: RemovalId, expected_version: i64, meta: Meta) -> Result<RemovalView> {
         delegate!(self, s => s.execute_removal(id, expected_version, meta))
     }
+    async fn record_repatriation(&self, op: OperationId, record: serde_json::Value, persons: Vec<PersonId>, meta: Meta) -> Result<Uuid> {
+        delegate!(self, s => s.record_repatriation(op, record, persons, meta))
+    }
     async fn save_jurisdiction(&self, profile: JurisdictionProfile, expected_version: i64, meta: Meta) -> Result<JurisdictionView> {
         delegate!(self, s => s.save_jurisdiction(profile, expected_version, meta))
     }

@@ -18,6 +18,7 @@ pub(crate) enum ProtectionCommand {
     RequestRemoval { op: OperationId, id: RemovalId, request: RemovalRequest, reason: Reason, meta: Meta },
     ExecuteRemoval { id: RemovalId, expected_version: i64, meta: Meta },
     SaveJurisdiction { profile: JurisdictionProfile, expected_version: i64, meta: Meta },
+    Repatriation { op: OperationId, id: uuid::Uuid, record: serde_json::Value, persons: Vec<PersonId>, meta: Meta },
 }
 
 /// SQL statements of the protection tables that differ between the backends.
@@ -417,6 +418,17 @@ macro_rules! protection_impl {
                     let view = load_removal(conn, id.as_uuid()).await?.ok_or_else(|| rows::not_found("removal", id))?;
                     Ok(Outcome::Removal(Box::new(view)))
                 }
+                ProtectionCommand::Repatriation { op, id, record, persons, meta } => {
+                    for p in persons {
+                        match load_person(conn, p.as_uuid()).await? {
+                            Some(rec) if rec.operation_id == *op => {}
+                            _ => return Err(rows::not_found("person", p)),
+                        }
+                    }
+                    let ev = rows::event_row(*op, EntityKind::Repatriation, *id, 1, EventKind::RepatriationEvaluated, meta, rows::to_raw(record));
+                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    Ok(Outcome::Recorded(*id))
+                }
                 ProtectionCommand::SaveJurisdiction { profile, expected_version, meta } => {
                     let current = load_jurisdiction(conn, profile.country).await?;
                     if current.version != *expected_version {
@@ -483,6 +495,12 @@ macro_rules! protection_impl {
             async fn execute_removal(&self, id: RemovalId, expected_version: i64, meta: Meta) -> Result<RemovalView> {
                 match self.write_protection_cmd(ProtectionCommand::ExecuteRemoval { id, expected_version, meta }).await? {
                     Outcome::Removal(r) => Ok(*r),
+                    _ => Err(unexpected()),
+                }
+            }
+            async fn record_repatriation(&self, op: OperationId, record: serde_json::Value, persons: Vec<PersonId>, meta: Meta) -> Result<Uuid> {
+                match self.write_protection_cmd(ProtectionCommand::Repatriation { op, id: nansen_domain::EventId::generate().as_uuid(), record, persons, meta }).await? {
+                    Outcome::Recorded(id) => Ok(id),
                     _ => Err(unexpected()),
                 }
             }

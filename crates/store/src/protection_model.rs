@@ -149,6 +149,9 @@ pub trait Protection: Send + Sync + 'static {
     fn request_removal(&self, op: OperationId, request: RemovalRequest, reason: Reason, meta: Meta) -> impl Future<Output = Result<RemovalView>> + Send;
     /// Executes a removal: re-evaluates each person now and carries it out only for those allowed.
     fn execute_removal(&self, id: RemovalId, expected_version: i64, meta: Meta) -> impl Future<Output = Result<RemovalView>> + Send;
+    /// Records a voluntary repatriation request (the consents and the evaluation, as the server
+    /// computed them) as an event; every person must belong to the operation. Returns its identifier.
+    fn record_repatriation(&self, op: OperationId, record: serde_json::Value, persons: Vec<PersonId>, meta: Meta) -> impl Future<Output = Result<uuid::Uuid>> + Send;
     /// Stores an edited jurisdiction profile, based on `expected_version` (0 = the shipped one).
     fn save_jurisdiction(&self, profile: JurisdictionProfile, expected_version: i64, meta: Meta) -> impl Future<Output = Result<JurisdictionView>> + Send;
 

@@ -49,6 +49,7 @@ pub(crate) enum Outcome {
     ProtectionRecord(Box<crate::protection_model::ProtectionView>),
     Removal(Box<crate::protection_model::RemovalView>),
     Jurisdiction(Box<crate::protection_model::JurisdictionView>),
+    Recorded(Uuid),
 }
 
 pub(crate) fn random_u64() -> u64 {
