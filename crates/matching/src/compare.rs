@@ -153,6 +153,12 @@ pub(crate) struct Interner {
     strs: Vec<Box<str>>,
 }
 
+/// Jaro–Winkler of two symbols' strings. (A per-thread cache of symbol pairs was tried: hash
+/// look-ups with cache misses cost more than the comparison of two short names.)
+fn jw_syms(a: u32, b: u32, s: &impl Strs) -> f64 {
+    jaro_winkler(s.get(a).as_bytes(), s.get(b).as_bytes())
+}
+
 impl Interner {
     pub fn intern(&mut self, s: &str) -> u32 {
         if let Some(&id) = self.map.get(s) {
@@ -429,7 +435,7 @@ fn cmp_part(a: Option<Part>, b: Option<Part>, s: &impl Strs) -> u8 {
     if a.canon == b.canon {
         return 0;
     }
-    let jw = jaro_winkler(s.get(a.canon).as_bytes(), s.get(b.canon).as_bytes());
+    let jw = jw_syms(a.canon, b.canon, s);
     let same_key = a.key == b.key;
     if jw >= 0.94 || (same_key && jw >= 0.80) {
         1
@@ -491,7 +497,8 @@ fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> (u8, u8, bool, u32, u32) 
     let both_latin = !a.latin.is_empty() && !b.latin.is_empty();
     if both_latin {
         best.consider(&a.latin, &b.latin, false);
-        if best.rank > 0 {
+        // Swapped can only win when it beats the straight reading by more than its penalty.
+        if best.rank >= 2 {
             best.consider(&a.latin, &b.latin, true);
         }
     }
@@ -548,8 +555,14 @@ fn compare_dob(a: u32, b: u32) -> u8 {
 /// True when two numbers written with the same number of digits differ in one digit or by a swap
 /// of two neighbouring digits.
 fn digits_one_off(a: u16, b: u16) -> bool {
-    let (sa, sb) = (format!("{a:04}"), format!("{b:04}"));
-    osa_within(sa.as_bytes(), sb.as_bytes(), 1) == Some(1)
+    let da = [a / 1000 % 10, a / 100 % 10, a / 10 % 10, a % 10];
+    let db = [b / 1000 % 10, b / 100 % 10, b / 10 % 10, b % 10];
+    let diff: Vec<usize> = (0..4).filter(|&i| da[i] != db[i]).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && da[*i] == db[*j] && da[*j] == db[*i],
+        _ => false,
+    }
 }
 
 fn compare_sym_jw(a: u32, b: u32, s: &impl Strs, t: f64) -> u8 {
@@ -559,7 +572,7 @@ fn compare_sym_jw(a: u32, b: u32, s: &impl Strs, t: f64) -> u8 {
     if a == b {
         return 0;
     }
-    if jaro_winkler(s.get(a).as_bytes(), s.get(b).as_bytes()) >= t {
+    if jw_syms(a, b, s) >= t {
         1
     } else {
         2

@@ -1,7 +1,7 @@
 //! The batch engine: features of many records, blocking into candidate pairs, model fitting and
 //! scoring, in parallel.
 
-use crate::compare::{compare, Feat, Interner, RawFeat, N_FIELDS, NONE, NULL};
+use crate::compare::{compare, Feat, Interner, RawFeat, Strs, N_FIELDS, NONE, NULL};
 use crate::model::{u_from_counts, Model, Patterns, MAX_LEVELS};
 use crate::record::Record;
 use rayon::prelude::*;
@@ -10,9 +10,9 @@ use std::hash::{Hash, Hasher};
 
 /// Blocks up to this size are compared in full; larger ones by a sliding window over records sorted
 /// by their whole name and date of birth.
-pub const BLOCK_CAP: usize = 120;
+pub const BLOCK_CAP: usize = 30;
 /// The window in oversized blocks.
-pub const WINDOW: usize = 30;
+pub const WINDOW: usize = 12;
 /// Random pairs used to measure u.
 pub const U_SAMPLE: usize = 1_500_000;
 /// Candidate pairs (at most) whose patterns train EM.
@@ -74,7 +74,7 @@ fn h<T: Hash>(t: T) -> u64 {
 
 /// Blocking rule: the whole name (both phonetic keys, in any order).
 pub(crate) const RULE_NAME: u8 = 1;
-/// Blocking rule: one name part's phonetic key and the birth year.
+/// Blocking rule: one name part's phonetic key, the birth year and sex.
 pub(crate) const RULE_PART_YEAR: u8 = 2;
 /// Blocking rule: the document number.
 pub(crate) const RULE_DOC: u8 = 4;
@@ -84,11 +84,12 @@ pub(crate) const RULE_DOB: u8 = 8;
 pub(crate) const RULE_ORIG: u8 = 16;
 /// Blocking rule: the address (household context), all words.
 pub(crate) const RULE_ADDR: u8 = 32;
-/// All rules.
-pub(crate) const ALL_RULES: u8 = 63;
+/// The rules used (the original-script rule found almost nothing the others miss: names are
+/// transliterated before their keys are taken).
+pub(crate) const ALL_RULES: u8 = RULE_NAME | RULE_PART_YEAR | RULE_DOC | RULE_DOB | RULE_ADDR;
 
 /// The blocking keys of a record under the rules in the `rules` mask (rule number hashed in).
-pub(crate) fn block_keys(f: &Feat, rules: u8, out: &mut Vec<u64>) {
+pub(crate) fn block_keys(f: &Feat, strs: &impl Strs, rules: u8, out: &mut Vec<u64>) {
     out.clear();
     if rules & RULE_NAME != 0 {
         let mut pairs = Vec::new();
@@ -102,7 +103,7 @@ pub(crate) fn block_keys(f: &Feat, rules: u8, out: &mut Vec<u64>) {
         let mut keys = Vec::new();
         f.name_keys(&mut keys);
         for k in &keys {
-            out.push(h((1u8, k, year)));
+            out.push(h((1u8, k, year, f.sex)));
         }
     }
     if rules & RULE_DOC != 0 && f.doc != NONE {
@@ -115,7 +116,16 @@ pub(crate) fn block_keys(f: &Feat, rules: u8, out: &mut Vec<u64>) {
         out.push(h((4u8, f.orig)));
     }
     if rules & RULE_ADDR != 0 && !f.addr.is_empty() {
-        out.push(h((5u8, &f.addr)));
+        // The address and the first consonant class of a name part: people of one household
+        // (address) whose names may be spelt too differently for the name keys.
+        let mut keys = Vec::new();
+        f.name_keys(&mut keys);
+        let mut initials: Vec<u8> = keys.iter().map(|&k| strs.get(k).bytes().next().unwrap_or(0)).collect();
+        initials.sort_unstable();
+        initials.dedup();
+        for i in initials {
+            out.push(h((5u8, &f.addr, i)));
+        }
     }
     out.sort_unstable();
     out.dedup();
@@ -142,7 +152,7 @@ pub(crate) fn candidate_pairs(d: &Data, rules: u8) -> Vec<u64> {
         .enumerate()
         .fold(Vec::new, |mut acc, (i, f)| {
             let mut keys = Vec::new();
-            block_keys(f, rules, &mut keys);
+            block_keys(f, &d.strs, rules, &mut keys);
             acc.extend(keys.into_iter().map(|k| (k, i as u32)));
             acc
         })
@@ -459,7 +469,9 @@ pub(crate) fn fit(d: &Data) -> Model {
     let lambda = (expected / total_pairs.max(1.0)).clamp(1.0 / total_pairs.max(2.0), 0.5);
     let iterations = by_dob.iter().chain(by_name.iter()).map(|(s, _)| s.iterations).sum();
     let converged = by_dob.iter().chain(by_name.iter()).all(|(s, _)| s.converged);
-    Model { m, u, u_random: u_pop, lambda, iterations, converged, threshold: 0.5, tf: term_frequencies(&d.feats) }
+    let mut model = Model { m, u, u_random: u_pop, lambda, iterations, converged, threshold: 0.5, tf: term_frequencies(&d.feats), weights: Vec::new() };
+    model.prepare();
+    model
 }
 
 /// Re-scores a pair (its probability with term-frequency adjustments).

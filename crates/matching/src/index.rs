@@ -69,7 +69,8 @@ impl Index {
     }
 
     /// Builds an index of `records` that scores with a model fitted elsewhere.
-    pub fn with_model(records: impl IntoIterator<Item = Record>, model: Model) -> Index {
+    pub fn with_model(records: impl IntoIterator<Item = Record>, mut model: Model) -> Index {
+        model.prepare();
         let mut data = Data::default();
         data.extend(records.into_iter().collect());
         Self::from_data(data, model)
@@ -87,7 +88,7 @@ impl Index {
 
     fn add_to_blocks(&mut self, i: usize, keys: &mut Vec<u64>) {
         let Some(f) = self.data.feats.get(i) else { return };
-        block_keys(f, engine::ALL_RULES, keys);
+        block_keys(f, &self.data.strs, engine::ALL_RULES, keys);
         let touched = self.tf.add(f);
         for k in touched {
             if let Some(s) = self.tf.share(k) {
@@ -145,7 +146,7 @@ impl Index {
         let mut overlay = Overlay::new(&self.data.strs);
         let q = RawFeat::of(record).intern(&mut overlay);
         let mut keys = Vec::new();
-        block_keys(&q, engine::ALL_RULES, &mut keys);
+        block_keys(&q, &overlay, engine::ALL_RULES, &mut keys);
         let qk = sort_key(&q);
         let mut cands: Vec<u32> = Vec::new();
         for k in &keys {

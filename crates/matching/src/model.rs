@@ -62,6 +62,9 @@ pub struct Model {
     /// adjustments (not serialised: rebuilt from the data).
     #[serde(skip)]
     pub(crate) tf: FxHashMap<u64, f64>,
+    /// log2(m/u) by field and level, computed once by [`Model::prepare`] (empty: computed on use).
+    #[serde(skip)]
+    pub(crate) weights: Vec<[f64; MAX_LEVELS]>,
 }
 
 /// Generic starting values for m: most mass on the best levels.
@@ -102,7 +105,7 @@ impl Model {
         let mut iterations = 0;
         let mut converged = false;
         if total <= 0.0 {
-            return Model { m, u, u_random, lambda, iterations, converged: true, threshold: 0.5, tf: FxHashMap::default() };
+            return Model { m, u, u_random, lambda, iterations, converged: true, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() };
         }
         for it in 0..max_iter {
             iterations = it + 1;
@@ -155,7 +158,7 @@ impl Model {
                 break;
             }
         }
-        Model { m, u, u_random, lambda, iterations, converged, threshold: 0.5, tf: FxHashMap::default() }
+        Model { m, u, u_random, lambda, iterations, converged, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() }
     }
 
     /// A model with generic, hand-set probabilities, for data too small to estimate from (fewer
@@ -181,7 +184,34 @@ impl Model {
             vec![0.00001, 0.0001, 0.99989],
             vec![0.01, 0.02, 0.07, 0.90],
         ];
-        Model { u_random: u.clone(), m, u, lambda: 0.05, iterations: 0, converged: true, threshold: 0.5, tf: FxHashMap::default() }
+        let mut model = Model { u_random: u.clone(), m, u, lambda: 0.05, iterations: 0, converged: true, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() };
+        model.prepare();
+        model
+    }
+
+    /// Computes the weight table used when scoring. Call it again after changing `m` or `u`.
+    pub fn prepare(&mut self) {
+        self.weights.clear();
+        let table: Vec<[f64; MAX_LEVELS]> = (0..N_FIELDS)
+            .map(|f| {
+                let mut row = [0f64; MAX_LEVELS];
+                for (l, v) in row.iter_mut().enumerate().take(n_levels(f)) {
+                    *v = self.weight(f, l as u8);
+                }
+                row
+            })
+            .collect();
+        self.weights = table;
+    }
+
+    fn fast_weight(&self, f: usize, level: u8) -> f64 {
+        if level == NULL {
+            return 0.0;
+        }
+        match self.weights.get(f).and_then(|r| r.get(level as usize)) {
+            Some(w) => *w,
+            None => self.weight(f, level),
+        }
     }
 
     /// log2(m/u) of a field at a level (0 for a missing value).
@@ -227,10 +257,10 @@ impl Model {
                 // (among people of the citizenship both records share, if any). Never negative:
                 // agreeing on a name is never evidence against.
                 let adj = (u_avg / tf.max(1e-7)).log2();
-                return (self.weight(f, 0) + adj).max(0.0);
+                return (self.fast_weight(f, 0) + adj).max(0.0);
             }
         }
-        self.weight(f, level)
+        self.fast_weight(f, level)
     }
 
     /// The total match weight of a comparison.
