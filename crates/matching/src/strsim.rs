@@ -6,6 +6,7 @@
 
 /// Jaro similarity of `a` and `b`, in [0, 1]. Two empty strings are identical (1.0); an empty and a
 /// non-empty string share nothing (0.0).
+#[allow(clippy::needless_range_loop)]
 pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -58,6 +59,7 @@ pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
     (m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0
 }
 
+#[allow(clippy::needless_range_loop)]
 fn jaro_long(a: &[u8], b: &[u8]) -> f64 {
     let window = (b.len() / 2).saturating_sub(1);
     let mut b_used = vec![false; b.len()];
