@@ -1,0 +1,1175 @@
+//! Queries over the reference dataset: time series, top-N per year, a country's rank over the years,
+//! recognition and total protection rates, and demographic pyramids.
+//!
+//! Every query returns a typed result with its [`Provenance`]; `to_table` turns it into a [`Table`] for the
+//! writers and for disclosure control.
+
+use super::{reported, PlaceId, PopulationColumn, ReferenceData, SolutionsColumn, NOT_REPORTED};
+use crate::categories::AgeBracket;
+use crate::error::StatsError;
+use crate::place::Place;
+use crate::table::{Cell, Column, Provenance, Table};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Which side of the (origin, asylum) pair a query is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Country of origin.
+    Origin,
+    /// Country of asylum (for resettlement: of resettlement).
+    Asylum,
+}
+
+impl Side {
+    /// `origin` or `asylum`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Origin => "origin",
+            Self::Asylum => "asylum",
+        }
+    }
+}
+
+/// A figure that can be summed over the reference data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    /// A column of `unhcr_population.csv`.
+    Population(PopulationColumn),
+    /// `refugees + oip` (empty `oip` counts as 0), as UNHCR's own examples compute "refugees incl. OIP".
+    RefugeesInclOip,
+    /// A column of `unhcr_solutions.csv` (resettlement, naturalisation).
+    Solutions(SolutionsColumn),
+}
+
+impl Measure {
+    /// Every measure name accepted by [`Measure::parse`].
+    pub const NAMES: [&'static str; 12] = [
+        "refugees",
+        "asylum_seekers",
+        "returned_refugees",
+        "idps",
+        "returned_idps",
+        "stateless",
+        "ooc",
+        "oip",
+        "hst",
+        "refugees_incl_oip",
+        "resettlement",
+        "naturalisation",
+    ];
+
+    /// Parses a measure name (see [`Measure::NAMES`]).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase().replace('-', "_");
+        if let Some(c) = PopulationColumn::ALL.iter().find(|c| c.name() == t) {
+            return Ok(Self::Population(*c));
+        }
+        match t.as_str() {
+            "refugees_incl_oip" => Ok(Self::RefugeesInclOip),
+            "resettlement" => Ok(Self::Solutions(SolutionsColumn::Resettlement)),
+            "naturalisation" | "naturalization" => Ok(Self::Solutions(SolutionsColumn::Naturalisation)),
+            _ => Err(format!("{s:?} is not a measure; use one of: {}", Self::NAMES.join(", "))),
+        }
+    }
+
+    /// The measure's name (its column name in output).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Population(c) => c.name(),
+            Self::RefugeesInclOip => "refugees_incl_oip",
+            Self::Solutions(c) => c.name(),
+        }
+    }
+
+    /// The measure's HXL hashtag.
+    pub fn hxl(&self) -> &'static str {
+        match self {
+            Self::Population(PopulationColumn::Refugees) => "#affected+refugees",
+            Self::Population(PopulationColumn::AsylumSeekers) => "#affected+asylum_seekers",
+            Self::Population(PopulationColumn::ReturnedRefugees) => "#affected+returnees+refugees",
+            Self::Population(PopulationColumn::Idps) => "#affected+idps",
+            Self::Population(PopulationColumn::ReturnedIdps) => "#affected+returnees+idps",
+            Self::Population(PopulationColumn::Stateless) => "#affected+stateless",
+            Self::Population(PopulationColumn::Ooc) => "#affected+ooc",
+            Self::Population(PopulationColumn::Oip) => "#affected+oip",
+            Self::Population(PopulationColumn::Hst) => "#affected+host_community",
+            Self::RefugeesInclOip => "#affected+refugees+oip",
+            Self::Solutions(SolutionsColumn::Resettlement) => "#affected+refugees+resettled",
+            Self::Solutions(SolutionsColumn::Naturalisation) => "#affected+refugees+naturalised",
+            Self::Solutions(SolutionsColumn::ReturnedRefugees) => "#affected+returnees+refugees",
+            Self::Solutions(SolutionsColumn::ReturnedIdps) => "#affected+returnees+idps",
+        }
+    }
+}
+
+/// Which places a query covers on one side.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// Every place.
+    #[default]
+    All,
+    /// These places.
+    Places(Vec<Place>),
+    /// Every place in these UNHCR regions (names as in `unhcr_countries.csv`, case-insensitive).
+    Regions(Vec<String>),
+}
+
+/// A classification to group by (the year is always a key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// Country of origin.
+    Origin,
+    /// Country of asylum.
+    Asylum,
+    /// UNHCR region of the country of origin.
+    OriginRegion,
+    /// UNHCR region of the country of asylum.
+    AsylumRegion,
+}
+
+impl GroupBy {
+    /// Parses `origin`, `asylum`, `origin-region`, `asylum-region`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "origin" => Ok(Self::Origin),
+            "asylum" => Ok(Self::Asylum),
+            "origin-region" => Ok(Self::OriginRegion),
+            "asylum-region" => Ok(Self::AsylumRegion),
+            _ => Err(format!("{s:?} is not a grouping; use origin, asylum, origin-region or asylum-region")),
+        }
+    }
+
+    fn columns(&self) -> (Column, Column) {
+        match self {
+            Self::Origin => (Column::key("origin", "#country+code+origin"), Column::info("origin_name", "#country+name+origin")),
+            Self::Asylum => (Column::key("asylum", "#country+code+asylum"), Column::info("asylum_name", "#country+name+asylum")),
+            Self::OriginRegion => (
+                Column::key("origin_region", "#region+name+origin"),
+                Column::info("origin_region_kind", "#meta+kind+origin"),
+            ),
+            Self::AsylumRegion => (
+                Column::key("asylum_region", "#region+name+asylum"),
+                Column::info("asylum_region_kind", "#meta+kind+asylum"),
+            ),
+        }
+    }
+}
+
+/// A value of a grouping key, ready for output.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct KeyValue {
+    /// Code (`SYR`, `UNK`) or region name.
+    pub code: String,
+    /// Label (`Syrian Arab Rep.`, `Unknown`) or `region`.
+    pub label: String,
+}
+
+/// A range of years, inclusive.
+pub type Years = Option<(u16, u16)>;
+
+/// Internal: the places a [`Selection`] covers, as a mask over place ids.
+struct Mask(Vec<bool>);
+
+impl Mask {
+    #[inline]
+    fn has(&self, id: PlaceId) -> bool {
+        self.0[id as usize]
+    }
+}
+
+/// Internal: sum of reported values.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    sum: u64,
+    reported: bool,
+}
+
+impl Acc {
+    #[inline]
+    fn add(&mut self, v: u32) {
+        if v != NOT_REPORTED {
+            self.sum += v as u64;
+            self.reported = true;
+        }
+    }
+    fn value(&self) -> Option<u64> {
+        self.reported.then_some(self.sum)
+    }
+}
+
+const NO_REGION: u32 = u32::MAX;
+
+impl ReferenceData {
+    fn mask(&self, sel: &Selection) -> Result<Mask, StatsError> {
+        let mut m = vec![false; self.places.len()];
+        match sel {
+            Selection::All => m.iter_mut().for_each(|b| *b = true),
+            Selection::Places(ps) => {
+                for p in ps {
+                    if let Some(id) = self.place_id(*p) {
+                        m[id as usize] = true;
+                    }
+                }
+            }
+            Selection::Regions(rs) => {
+                let known = self.regions();
+                for r in rs {
+                    if !known.iter().any(|k| k.eq_ignore_ascii_case(r.trim())) {
+                        return Err(StatsError::query(format!(
+                            "{r:?} is not a UNHCR region; use one of: {}",
+                            known.join(", ")
+                        )));
+                    }
+                }
+                for (i, p) in self.places.iter().enumerate() {
+                    if let Some(reg) = &p.region {
+                        if rs.iter().any(|r| r.trim().eq_ignore_ascii_case(reg)) {
+                            m[i] = true;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Mask(m))
+    }
+
+    /// Region index of each place (into `regions()`), `NO_REGION` when none.
+    fn region_ids(&self) -> (Vec<String>, Vec<u32>) {
+        let regions = self.regions();
+        let ids = self
+            .places
+            .iter()
+            .map(|p| match &p.region {
+                Some(r) => regions.iter().position(|x| x == r).map(|i| i as u32).unwrap_or(NO_REGION),
+                None => NO_REGION,
+            })
+            .collect();
+        (regions, ids)
+    }
+
+    fn key_value(&self, g: GroupBy, k: u32, regions: &[String]) -> KeyValue {
+        match g {
+            GroupBy::Origin | GroupBy::Asylum => {
+                let p = self.place(k as PlaceId);
+                KeyValue { code: p.place.code().to_string(), label: p.label.clone() }
+            }
+            GroupBy::OriginRegion | GroupBy::AsylumRegion => match regions.get(k as usize) {
+                Some(r) => KeyValue { code: r.clone(), label: "region".into() },
+                None => KeyValue { code: "No region".into(), label: "stateless, unknown or unassigned".into() },
+            },
+        }
+    }
+
+    /// Visits every row of the table a measure lives in that passes the filters: `f(year, origin, asylum, value)`.
+    fn scan(
+        &self,
+        m: Measure,
+        origin: &Mask,
+        asylum: &Mask,
+        years: Years,
+        mut f: impl FnMut(u16, PlaceId, PlaceId, u32),
+    ) {
+        let (lo, hi) = years.unwrap_or((0, u16::MAX));
+        match m {
+            Measure::Population(c) => {
+                let t = &self.population;
+                let col = &t.counts[c as usize];
+                for i in 0..t.year.len() {
+                    let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
+                    if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
+                        f(y, o, a, col[i]);
+                    }
+                }
+            }
+            Measure::RefugeesInclOip => {
+                let t = &self.population;
+                let (r, oip) = (&t.counts[0], &t.counts[7]);
+                for i in 0..t.year.len() {
+                    let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
+                    if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
+                        let v = match (r[i], oip[i]) {
+                            (NOT_REPORTED, NOT_REPORTED) => NOT_REPORTED,
+                            (NOT_REPORTED, b) => b,
+                            (a, NOT_REPORTED) => a,
+                            (a, b) => a.saturating_add(b).min(NOT_REPORTED - 1),
+                        };
+                        f(y, o, a, v);
+                    }
+                }
+            }
+            Measure::Solutions(c) => {
+                let t = &self.solutions;
+                let col = &t.counts[c as usize];
+                for i in 0..t.year.len() {
+                    let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
+                    if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
+                        f(y, o, a, col[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Time series of one or more measures, by year and the chosen groupings, over the selected places.
+    pub fn series(&self, q: &SeriesQuery) -> Result<Series, StatsError> {
+        if q.measures.is_empty() {
+            return Err(StatsError::query("name at least one measure (e.g. --measure refugees)"));
+        }
+        let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
+        let (regions, region_of) = self.region_ids();
+        let by = q.by.clone();
+        let nk = by.len();
+        let mut acc: HashMap<(u16, [u32; 4]), Vec<Acc>> = HashMap::new();
+        for (mi, m) in q.measures.iter().enumerate() {
+            self.scan(*m, &om, &am, q.years, |y, o, a, v| {
+                let mut key = [0u32; 4];
+                for (k, g) in by.iter().enumerate() {
+                    key[k] = match g {
+                        GroupBy::Origin => o as u32,
+                        GroupBy::Asylum => a as u32,
+                        GroupBy::OriginRegion => region_of[o as usize],
+                        GroupBy::AsylumRegion => region_of[a as usize],
+                    };
+                }
+                let e = acc.entry((y, key)).or_insert_with(|| vec![Acc::default(); q.measures.len()]);
+                e[mi].add(v);
+            });
+        }
+        let mut rows: Vec<SeriesRow> = acc
+            .into_iter()
+            .map(|((year, key), vals)| SeriesRow {
+                year,
+                keys: (0..nk).map(|k| self.key_value(by[k], key[k], &regions)).collect(),
+                values: vals.iter().map(Acc::value).collect(),
+            })
+            .collect();
+        rows.sort_by(|a, b| a.keys.cmp(&b.keys).then(a.year.cmp(&b.year)));
+        Ok(Series { query: q.clone(), rows, provenance: self.provenance() })
+    }
+
+    /// Totals of a measure per year and per place on one side, over the selected places of the other side.
+    /// Returns, for each year present, `(place, total)` for every place with at least one reported row.
+    pub fn totals_by_year(
+        &self,
+        m: Measure,
+        side: Side,
+        other: &Selection,
+        years: Years,
+    ) -> Result<BTreeMap<u16, Vec<(PlaceId, u64)>>, StatsError> {
+        let all = self.mask(&Selection::All)?;
+        let om = self.mask(other)?;
+        let (omask, amask) = match side {
+            Side::Origin => (&all, &om),
+            Side::Asylum => (&om, &all),
+        };
+        let n = self.places.len();
+        let mut per_year: BTreeMap<u16, Vec<Acc>> = BTreeMap::new();
+        self.scan(m, omask, amask, years, |y, o, a, v| {
+            let p = match side {
+                Side::Origin => o,
+                Side::Asylum => a,
+            };
+            per_year.entry(y).or_insert_with(|| vec![Acc::default(); n])[p as usize].add(v);
+        });
+        Ok(per_year
+            .into_iter()
+            .map(|(y, v)| {
+                let list = v.iter().enumerate().filter_map(|(i, a)| a.value().map(|s| (i as PlaceId, s))).collect();
+                (y, list)
+            })
+            .collect())
+    }
+
+    /// Ranks real countries by value (competition ranking: ties share a rank, the next rank skips).
+    /// Places that are not countries and zero values are left out.
+    fn ranking(&self, totals: &[(PlaceId, u64)]) -> Vec<(PlaceId, u64, u32)> {
+        let mut v: Vec<(PlaceId, u64)> =
+            totals.iter().copied().filter(|(p, s)| *s > 0 && self.place(*p).place.is_country()).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| self.place(a.0).place.cmp(&self.place(b.0).place)));
+        let mut out = Vec::with_capacity(v.len());
+        let mut rank = 0u32;
+        let mut prev = None;
+        for (i, (p, s)) in v.into_iter().enumerate() {
+            if prev != Some(s) {
+                rank = i as u32 + 1;
+                prev = Some(s);
+            }
+            out.push((p, s, rank));
+        }
+        out
+    }
+
+    /// The top `n` countries per year by a measure, on one side. Ties at the n-th place are all included.
+    /// Pseudo-origins (unknown, stateless, Tibetan, …) are never ranked; their values are listed apart.
+    pub fn top(&self, q: &TopQuery) -> Result<Top, StatsError> {
+        if q.n == 0 {
+            return Err(StatsError::query("--n must be at least 1"));
+        }
+        let totals = self.totals_by_year(q.measure, q.side, &q.other, q.years)?;
+        let mut rows = Vec::new();
+        let mut unranked = Vec::new();
+        for (year, list) in &totals {
+            for (p, v, rank) in self.ranking(list) {
+                if rank as usize > q.n {
+                    break;
+                }
+                let info = self.place(p);
+                rows.push(TopRow { year: *year, rank, place: info.place, label: info.label.clone(), value: v });
+            }
+            for (p, v) in list {
+                let info = self.place(*p);
+                if !info.place.is_country() && *v > 0 {
+                    unranked.push(TopRow { year: *year, rank: 0, place: info.place, label: info.label.clone(), value: *v });
+                }
+            }
+        }
+        Ok(Top { query: q.clone(), rows, unranked, provenance: self.provenance() })
+    }
+
+    /// One country's rank among countries, per year, on one side.
+    pub fn rank(&self, q: &RankQuery) -> Result<RankSeries, StatsError> {
+        if !q.place.is_country() {
+            return Err(StatsError::query(format!(
+                "{} ({}) is not a country and is never ranked; query its series instead (nansen stats series)",
+                q.place.code(),
+                q.place.default_label()
+            )));
+        }
+        let totals = self.totals_by_year(q.measure, q.side, &q.other, q.years)?;
+        let id = self.place_id(q.place);
+        let mut rows = Vec::new();
+        for (year, list) in &totals {
+            let ranking = self.ranking(list);
+            let mine = id.and_then(|id| ranking.iter().find(|(p, _, _)| *p == id));
+            let value = id.and_then(|id| list.iter().find(|(p, _)| *p == id).map(|(_, v)| *v));
+            rows.push(RankRow {
+                year: *year,
+                rank: mine.map(|(_, _, r)| *r),
+                value,
+                ranked_countries: ranking.len() as u32,
+                in_top: q.top.map(|n| mine.is_some_and(|(_, _, r)| *r <= n)),
+            });
+        }
+        // Years with no data at all still appear, so that a gap is visible.
+        if let Some((lo, hi)) = q.years {
+            for y in lo..=hi {
+                if !totals.contains_key(&y) {
+                    rows.push(RankRow { year: y, rank: None, value: None, ranked_countries: 0, in_top: q.top.map(|_| false) });
+                }
+            }
+            rows.sort_by_key(|r| r.year);
+        }
+        let label = id.map(|i| self.place(i).label.clone()).unwrap_or_else(|| q.place.default_label());
+        Ok(RankSeries { query: q.clone(), label, rows, provenance: self.provenance() })
+    }
+
+    /// Recognition and total protection rates (UNHCR definitions), by year and the chosen groupings.
+    pub fn rates(&self, q: &RatesQuery) -> Result<Rates, StatsError> {
+        let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
+        let (regions, region_of) = self.region_ids();
+        let levels = q.levels.codes(self)?;
+        let procs: Vec<Option<super::CodeId>> = q.procedures.iter().map(|p| self.code_id(p)).collect();
+        let t = &self.decisions;
+        let (lo, hi) = q.years.unwrap_or((0, u16::MAX));
+        let mut acc: HashMap<(u16, [u32; 4]), RatesAcc> = HashMap::new();
+        for i in 0..t.year.len() {
+            let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
+            if y < lo || y > hi || !om.has(o) || !am.has(a) {
+                continue;
+            }
+            if let Some(l) = &levels {
+                if !l.contains(&t.level[i]) {
+                    continue;
+                }
+            }
+            if !procs.is_empty() && !procs.contains(&Some(t.procedure[i])) {
+                continue;
+            }
+            let cases = t.cases[i];
+            match q.units {
+                Units::Persons if cases => continue,
+                Units::Cases if !cases => continue,
+                _ => {}
+            }
+            let mut key = [0u32; 4];
+            for (k, g) in q.by.iter().enumerate() {
+                key[k] = match g {
+                    GroupBy::Origin => o as u32,
+                    GroupBy::Asylum => a as u32,
+                    GroupBy::OriginRegion => region_of[o as usize],
+                    GroupBy::AsylumRegion => region_of[a as usize],
+                };
+            }
+            let e = acc.entry((y, key)).or_default();
+            e.v[0].add(t.recognized[i]);
+            e.v[1].add(t.other[i]);
+            e.v[2].add(t.rejected[i]);
+            e.v[3].add(t.closed[i]);
+            e.v[4].add(t.total[i]);
+            if cases {
+                e.cases = true;
+            } else {
+                e.persons = true;
+            }
+        }
+        let mut rows: Vec<RatesRow> = acc
+            .into_iter()
+            .map(|((year, key), e)| {
+                let [rec, oth, rej, clo, tot] = e.v.map(|a| a.sum);
+                RatesRow {
+                    year,
+                    keys: (0..q.by.len()).map(|k| self.key_value(q.by[k], key[k], &regions)).collect(),
+                    recognized: rec,
+                    other: oth,
+                    rejected: rej,
+                    closed: clo,
+                    total: tot,
+                    units: match (e.persons, e.cases) {
+                        (true, true) => "P+C",
+                        (false, true) => "C",
+                        _ => "P",
+                    },
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| a.keys.cmp(&b.keys).then(a.year.cmp(&b.year)));
+        Ok(Rates { query: q.clone(), rows, provenance: self.provenance() })
+    }
+
+    /// A demographic pyramid (UNHCR age brackets × sex) for one year of `unhcr_demographics.csv`.
+    pub fn pyramid(&self, q: &PyramidQuery) -> Result<Pyramid, StatsError> {
+        let t = &self.demographics;
+        let year = match q.year {
+            Some(y) => y,
+            None => *t.year.iter().max().ok_or_else(|| StatsError::query("the demographics file has no rows"))?,
+        };
+        if !t.year.contains(&year) {
+            let mut ys: Vec<u16> = t.year.clone();
+            ys.sort();
+            ys.dedup();
+            return Err(StatsError::query(format!(
+                "the demographics file has no year {year}; it covers {}",
+                ys.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
+        let mut types = Vec::new();
+        for p in &q.pop_types {
+            match self.code_id(&p.to_ascii_uppercase()) {
+                Some(id) if t.pop_type.contains(&id) => types.push(id),
+                _ => {
+                    return Err(StatsError::query(format!(
+                        "{p:?} is not a population type of the demographics file; use REF, ASY, OIP, STA, RET, IDP, RDP, OOC or HST"
+                    )))
+                }
+            }
+        }
+        let mut female = [0u64; 6];
+        let mut male = [0u64; 6];
+        let (mut ft, mut mt, mut total) = (0u64, 0u64, 0u64);
+        let mut rows = 0usize;
+        for i in 0..t.year.len() {
+            if t.year[i] != year || !om.has(t.origin[i]) || !am.has(t.asylum[i]) {
+                continue;
+            }
+            if !types.is_empty() && !types.contains(&t.pop_type[i]) {
+                continue;
+            }
+            rows += 1;
+            for k in 0..6 {
+                female[k] += reported(t.female[i][k]).unwrap_or(0);
+                male[k] += reported(t.male[i][k]).unwrap_or(0);
+            }
+            ft += reported(t.female_total[i]).unwrap_or(0);
+            mt += reported(t.male_total[i]).unwrap_or(0);
+            total += reported(t.total[i]).unwrap_or(0);
+        }
+        let not_disaggregated = total.saturating_sub(ft + mt);
+        Ok(Pyramid { query: q.clone(), year, female, male, not_disaggregated, total, rows, provenance: self.provenance() })
+    }
+}
+
+/// A time-series query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesQuery {
+    /// The measures, one column each.
+    pub measures: Vec<Measure>,
+    /// Origins covered.
+    pub origin: Selection,
+    /// Countries of asylum covered.
+    pub asylum: Selection,
+    /// Groupings besides the year (empty: one world total per year).
+    pub by: Vec<GroupBy>,
+    /// Years covered (inclusive); `None` for all.
+    pub years: Years,
+}
+
+/// One row of a series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeriesRow {
+    /// Year.
+    pub year: u16,
+    /// Values of the groupings, in query order.
+    pub keys: Vec<KeyValue>,
+    /// One value per measure; `None` when no row reported it.
+    pub values: Vec<Option<u64>>,
+}
+
+/// A time series result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// The query.
+    pub query: SeriesQuery,
+    /// Rows sorted by keys then year.
+    pub rows: Vec<SeriesRow>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl Series {
+    /// The value of measure `m` (index) for a year and key codes, if present.
+    pub fn value(&self, year: u16, keys: &[&str], m: usize) -> Option<u64> {
+        self.rows
+            .iter()
+            .find(|r| r.year == year && r.keys.iter().map(|k| k.code.as_str()).eq(keys.iter().copied()))
+            .and_then(|r| r.values.get(m).copied().flatten())
+    }
+
+    /// As a table: year, key columns (code and label), one count column per measure.
+    pub fn to_table(&self) -> Table {
+        let mut cols = vec![Column::key("year", "#date+year")];
+        let mut labels = vec![];
+        for g in &self.query.by {
+            let (k, l) = g.columns();
+            cols.push(k);
+            labels.push((cols.len(), cols.len() - 1));
+            cols.push(l);
+        }
+        for m in &self.query.measures {
+            cols.push(Column::count(m.name(), m.hxl()));
+        }
+        let title = format!(
+            "{} by year{}",
+            self.query.measures.iter().map(|m| m.name()).collect::<Vec<_>>().join(", "),
+            self.query.by.iter().map(|g| format!(" and {:?}", g).to_lowercase()).collect::<String>()
+        );
+        let mut t = Table::new(title, cols, self.provenance.clone());
+        for r in &self.rows {
+            let mut row = vec![Cell::Int(r.year as i64)];
+            for k in &r.keys {
+                row.push(Cell::Text(k.code.clone()));
+                row.push(Cell::Text(k.label.clone()));
+            }
+            row.extend(r.values.iter().map(|v| v.map(Cell::Count).unwrap_or(Cell::NotReported)));
+            t.rows.push(row);
+        }
+        t.notes.push("Stocks are at the end of each year; returned refugees/IDPs, resettlement and naturalisation count events during the year.".into());
+        t.notes.push("An empty value means the source did not report the figure (not zero).".into());
+        if self.query.measures.iter().any(|m| matches!(m, Measure::Solutions(_))) {
+            t.notes.push("Resettlement counts arrivals by country of resettlement (the asylum column).".into());
+        }
+        t
+    }
+}
+
+/// A top-N query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopQuery {
+    /// The measure ranked.
+    pub measure: Measure,
+    /// Rank origins or countries of asylum.
+    pub side: Side,
+    /// Restrict the other side (e.g. origins of refugees hosted in Europe).
+    pub other: Selection,
+    /// Years.
+    pub years: Years,
+    /// How many.
+    pub n: usize,
+}
+
+/// One row of a top-N result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopRow {
+    /// Year.
+    pub year: u16,
+    /// Rank (1 = largest); 0 for places that are not ranked.
+    pub rank: u32,
+    /// The place.
+    pub place: Place,
+    /// Its label.
+    pub label: String,
+    /// The value.
+    pub value: u64,
+}
+
+/// Top-N result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Top {
+    /// The query.
+    pub query: TopQuery,
+    /// Ranked countries, by year then rank.
+    pub rows: Vec<TopRow>,
+    /// Pseudo-origins with their values, not ranked.
+    pub unranked: Vec<TopRow>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl Top {
+    /// As a table: year, rank, code, name, kind, value. Unranked pseudo-origins follow, with an empty rank.
+    pub fn to_table(&self) -> Table {
+        let side = self.query.side.name();
+        let cols = vec![
+            Column::key("year", "#date+year"),
+            Column::info("rank", "#indicator+rank"),
+            Column::key(side, &format!("#country+code+{side}")),
+            Column::info(&format!("{side}_name"), &format!("#country+name+{side}")),
+            Column::info("kind", "#meta+kind"),
+            Column::count(self.query.measure.name(), self.query.measure.hxl()),
+        ];
+        let title = format!("Top {} countries of {side} by {}, per year", self.query.n, self.query.measure.name());
+        let mut t = Table::new(title, cols, self.provenance.clone());
+        let mut all: Vec<&TopRow> = self.rows.iter().chain(self.unranked.iter()).collect();
+        all.sort_by_key(|r| (r.year, r.rank == 0, r.rank));
+        for r in all {
+            t.rows.push(vec![
+                Cell::Int(r.year as i64),
+                if r.rank == 0 { Cell::NotApplicable } else { Cell::Int(r.rank as i64) },
+                Cell::Text(r.place.code().into()),
+                Cell::Text(r.label.clone()),
+                Cell::Text(if r.rank == 0 { format!("{} (not ranked)", r.place.kind()) } else { "country".into() }),
+                Cell::Count(r.value),
+            ]);
+        }
+        t.notes.push("Ranks are among countries only; unknown, stateless, Tibetan and other pseudo-origins are listed without a rank. Ties share a rank.".into());
+        t
+    }
+}
+
+/// A rank-over-years query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankQuery {
+    /// The country.
+    pub place: Place,
+    /// As origin or as country of asylum.
+    pub side: Side,
+    /// Ranked by this measure.
+    pub measure: Measure,
+    /// Restrict the other side.
+    pub other: Selection,
+    /// Years (every year in the range appears, even without data).
+    pub years: Years,
+    /// If given, also report whether the rank is within the top `n`.
+    pub top: Option<u32>,
+}
+
+/// One year of a rank series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RankRow {
+    /// Year.
+    pub year: u16,
+    /// Rank among countries (1 = largest); `None` when the country has no (or a zero) value that year.
+    pub rank: Option<u32>,
+    /// The country's value.
+    pub value: Option<u64>,
+    /// How many countries had a positive value that year.
+    pub ranked_countries: u32,
+    /// Within the top `n` of the query, if asked.
+    pub in_top: Option<bool>,
+}
+
+/// A country's rank over the years.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankSeries {
+    /// The query.
+    pub query: RankQuery,
+    /// The country's label.
+    pub label: String,
+    /// One row per year.
+    pub rows: Vec<RankRow>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl RankSeries {
+    /// True when every year of the series is within the top `n`.
+    pub fn always_within(&self, n: u32) -> bool {
+        !self.rows.is_empty() && self.rows.iter().all(|r| r.rank.is_some_and(|k| k <= n))
+    }
+
+    /// As a table.
+    pub fn to_table(&self) -> Table {
+        let side = self.query.side.name();
+        let mut cols = vec![
+            Column::key("year", "#date+year"),
+            Column::info(side, &format!("#country+code+{side}")),
+            Column::info(&format!("{side}_name"), &format!("#country+name+{side}")),
+            Column::info("rank", "#indicator+rank"),
+            Column::info("ranked_countries", "#indicator+countries+num"),
+            Column::count(self.query.measure.name(), self.query.measure.hxl()),
+        ];
+        if let Some(n) = self.query.top {
+            cols.push(Column::info(&format!("in_top_{n}"), &format!("#indicator+top{n}")));
+        }
+        let title = format!("Rank of {} ({}) as a country of {side} by {}", self.label, self.query.place.code(), self.query.measure.name());
+        let mut t = Table::new(title, cols, self.provenance.clone());
+        for r in &self.rows {
+            let mut row = vec![
+                Cell::Int(r.year as i64),
+                Cell::Text(self.query.place.code().into()),
+                Cell::Text(self.label.clone()),
+                r.rank.map(|k| Cell::Int(k as i64)).unwrap_or(Cell::NotApplicable),
+                Cell::Int(r.ranked_countries as i64),
+                r.value.map(Cell::Count).unwrap_or(Cell::NotReported),
+            ];
+            if let Some(b) = r.in_top {
+                row.push(Cell::Text(if b { "yes" } else { "no" }.into()));
+            }
+            t.rows.push(row);
+        }
+        if let Some(n) = self.query.top {
+            t.notes.push(format!(
+                "Within the top {n} every year of the range: {}.",
+                if self.always_within(n) { "yes" } else { "no" }
+            ));
+        }
+        t.notes.push("Ranks are among countries only (unknown, stateless and Tibetan origins are never ranked); ties share a rank.".into());
+        t
+    }
+}
+
+/// Which decision levels (`dec_level`) enter a rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Levels {
+    /// First-instance decisions: `FI` (first instance), `NA` (new applications; Germany), `IN` (USA asylum
+    /// offices, first instance).
+    FirstInstance,
+    /// Decisions on appeal or review: `AR` (administrative review), `JR` (judicial review).
+    Appeal,
+    /// Every level (UNHCR's Global Trends rates are computed over all decisions of the year).
+    All,
+    /// Exactly these codes.
+    Codes(Vec<String>),
+}
+
+impl Levels {
+    /// Parses `first-instance`, `appeal`, `all`, or a comma-separated list of `dec_level` codes.
+    pub fn parse(s: &str) -> Self {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "first-instance" | "first_instance" | "first" => Self::FirstInstance,
+            "appeal" | "review" => Self::Appeal,
+            "all" => Self::All,
+            _ => Self::Codes(s.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect()),
+        }
+    }
+
+    /// The `dec_level` codes (`None` for all).
+    pub fn code_list(&self) -> Option<Vec<String>> {
+        match self {
+            Self::FirstInstance => Some(vec!["FI".into(), "NA".into(), "IN".into()]),
+            Self::Appeal => Some(vec!["AR".into(), "JR".into()]),
+            Self::All => None,
+            Self::Codes(c) => Some(c.clone()),
+        }
+    }
+
+    fn codes(&self, d: &ReferenceData) -> Result<Option<Vec<super::CodeId>>, StatsError> {
+        let Some(list) = self.code_list() else { return Ok(None) };
+        let mut out = Vec::new();
+        for c in &list {
+            match d.code_id(c) {
+                Some(id) if d.decisions.level.contains(&id) => out.push(id),
+                _ if matches!(self, Self::Codes(_)) => {
+                    return Err(StatsError::query(format!(
+                        "{c:?} is not a decision level in the data; use first-instance, appeal, all, or codes such as FI, AR, JR, NA, RA, FA"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+/// Whether to count persons, cases or both (`dec_pc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Units {
+    /// Rows that count persons (`P`).
+    Persons,
+    /// Rows that count cases (`C`; a case may cover several persons).
+    Cases,
+    /// Both, summed (the `units` column says when a figure mixes them).
+    Both,
+}
+
+impl Units {
+    /// Parses `persons`, `cases`, `both`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "persons" | "p" => Ok(Self::Persons),
+            "cases" | "c" => Ok(Self::Cases),
+            "both" | "all" => Ok(Self::Both),
+            _ => Err(format!("{s:?}: use persons, cases or both")),
+        }
+    }
+}
+
+/// A rates query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatesQuery {
+    /// Origins covered.
+    pub origin: Selection,
+    /// Countries of asylum covered.
+    pub asylum: Selection,
+    /// Groupings besides the year.
+    pub by: Vec<GroupBy>,
+    /// Years.
+    pub years: Years,
+    /// Decision levels.
+    pub levels: Levels,
+    /// Procedure types (`G`, `J`, `U`); empty for all.
+    pub procedures: Vec<String>,
+    /// Persons, cases or both.
+    pub units: Units,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct RatesAcc {
+    v: [Acc; 5],
+    persons: bool,
+    cases: bool,
+}
+
+/// One row of a rates result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatesRow {
+    /// Year.
+    pub year: u16,
+    /// Grouping values.
+    pub keys: Vec<KeyValue>,
+    /// Recognised as refugees (`dec_recognized`).
+    pub recognized: u64,
+    /// Complementary protection (`dec_other`).
+    pub other: u64,
+    /// Rejected (`dec_rejected`).
+    pub rejected: u64,
+    /// Otherwise closed (`dec_closed`): not substantive.
+    pub closed: u64,
+    /// All decisions as reported (`dec_total`; not always the sum of the four).
+    pub total: u64,
+    /// `P`, `C` or `P+C`: whether the counts are persons, cases or a mix.
+    pub units: &'static str,
+}
+
+impl RatesRow {
+    /// Substantive decisions: recognised + complementary + rejected.
+    pub fn substantive(&self) -> u64 {
+        self.recognized + self.other + self.rejected
+    }
+
+    /// Refugee recognition rate: recognised / substantive decisions. `None` without substantive decisions.
+    pub fn recognition_rate(&self) -> Option<f64> {
+        let d = self.substantive();
+        (d > 0).then(|| self.recognized as f64 / d as f64)
+    }
+
+    /// Total protection rate: (recognised + complementary) / substantive decisions.
+    pub fn total_protection_rate(&self) -> Option<f64> {
+        let d = self.substantive();
+        (d > 0).then(|| (self.recognized + self.other) as f64 / d as f64)
+    }
+}
+
+/// Rates result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rates {
+    /// The query.
+    pub query: RatesQuery,
+    /// Rows by keys then year.
+    pub rows: Vec<RatesRow>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl Rates {
+    /// As a table: counts and the two rates (rates are derived columns, withheld with their counts).
+    pub fn to_table(&self) -> Table {
+        let mut cols = vec![Column::key("year", "#date+year")];
+        let mut labels = vec![];
+        for g in &self.query.by {
+            let (k, l) = g.columns();
+            cols.push(k);
+            labels.push(cols.len());
+            cols.push(l);
+        }
+        let base = cols.len();
+        cols.push(Column::count("recognized", "#affected+recognised"));
+        cols.push(Column::count("complementary", "#affected+complementary"));
+        cols.push(Column::count("rejected", "#affected+rejected"));
+        cols.push(Column::count("closed", "#affected+closed"));
+        cols.push(Column::total("substantive", "#affected+decisions+substantive", vec![base, base + 1, base + 2]));
+        cols.push(Column::info("total_reported", "#affected+decisions+total"));
+        cols.push(Column::derived("recognition_rate", "#indicator+rate+recognition", vec![base, base + 4]));
+        cols.push(Column::derived("total_protection_rate", "#indicator+rate+total_protection", vec![base, base + 1, base + 4]));
+        cols.push(Column::info("units", "#meta+units"));
+        let level = match &self.query.levels {
+            Levels::FirstInstance => "first-instance".to_string(),
+            Levels::Appeal => "appeal/review".to_string(),
+            Levels::All => "all-level".to_string(),
+            Levels::Codes(c) => format!("dec_level {}", c.join("+")),
+        };
+        let mut t = Table::new(format!("Refugee recognition and total protection rates ({level} decisions)"), cols, self.provenance.clone());
+        for r in &self.rows {
+            let mut row = vec![Cell::Int(r.year as i64)];
+            for k in &r.keys {
+                row.push(Cell::Text(k.code.clone()));
+                row.push(Cell::Text(k.label.clone()));
+            }
+            row.push(Cell::Count(r.recognized));
+            row.push(Cell::Count(r.other));
+            row.push(Cell::Count(r.rejected));
+            row.push(Cell::Count(r.closed));
+            row.push(Cell::Count(r.substantive()));
+            row.push(Cell::Int(r.total as i64));
+            row.push(r.recognition_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
+            row.push(r.total_protection_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
+            row.push(Cell::Text(r.units.into()));
+            t.rows.push(row);
+        }
+        t.notes.push("Recognition rate = recognised / (recognised + complementary + rejected); total protection rate = (recognised + complementary) / (recognised + complementary + rejected). Otherwise-closed decisions are not substantive and excluded (UNHCR, Global Trends methodology).".into());
+        if let Some(c) = self.query.levels.code_list() {
+            t.notes.push(format!("Decision levels included: {}.", c.join(", ")));
+        }
+        t.notes.push("units: P = persons, C = cases (one case may cover several persons), P+C = a sum of both.".into());
+        t
+    }
+}
+
+/// A pyramid query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PyramidQuery {
+    /// Year (default: the latest in the file; the v2025.12.1 release has 2025 only).
+    pub year: Option<u16>,
+    /// Origins covered.
+    pub origin: Selection,
+    /// Countries of asylum covered.
+    pub asylum: Selection,
+    /// Population types (`REF`, `ASY`, `OIP`, …); empty for all.
+    pub pop_types: Vec<String>,
+}
+
+/// A demographic pyramid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pyramid {
+    /// The query.
+    pub query: PyramidQuery,
+    /// The year.
+    pub year: u16,
+    /// Females per [`AgeBracket::ALL`] (the last is "age unknown").
+    pub female: [u64; 6],
+    /// Males per bracket.
+    pub male: [u64; 6],
+    /// Persons reported without any sex breakdown (`total − f_total − m_total`).
+    pub not_disaggregated: u64,
+    /// Everyone (`total`).
+    pub total: u64,
+    /// How many source rows contributed.
+    pub rows: usize,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl Pyramid {
+    /// As a table: one row per age bracket with female, male, sex-not-reported and total columns, and a total row.
+    pub fn to_table(&self) -> Table {
+        let cols = vec![
+            Column::key("age_bracket", "#group+age"),
+            Column::count("female", "#affected+f"),
+            Column::count("male", "#affected+m"),
+            Column::count("sex_not_reported", "#affected+sex_unknown"),
+            Column::total("total", "#population+total", vec![1, 2, 3]),
+        ];
+        let title = format!("Population pyramid {} ({} source rows)", self.year, self.rows);
+        let mut t = Table::new(title, cols, self.provenance.clone());
+        for (k, b) in AgeBracket::ALL.iter().enumerate() {
+            let nd = if *b == AgeBracket::Unknown { self.not_disaggregated } else { 0 };
+            t.rows.push(vec![
+                Cell::Text(b.label().into()),
+                Cell::Count(self.female[k]),
+                Cell::Count(self.male[k]),
+                Cell::Count(nd),
+                Cell::Count(self.female[k] + self.male[k] + nd),
+            ]);
+        }
+        t.add_margins(&[vec![0]], &[]);
+        t.notes.push("UNHCR age brackets 0-4, 5-11, 12-17, 18-59, 60+; 'unknown' holds persons whose age was not reported, and sex_not_reported the persons reported without any sex or age breakdown.".into());
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> ReferenceData {
+        let mut d = ReferenceData::default();
+        let countries = "iso3,unhcr_code,name,name_in_statistics,unhcr_region\n\
+                         SYR,SYR,Syria,Syrian Arab Rep.,Middle East and North Africa\n\
+                         DEU,GFR,Germany,Germany,Europe\nTUR,TUR,Türkiye,Türkiye,Europe\n\
+                         AFG,AFG,Afghanistan,Afghanistan,Asia and the Pacific\nXXA,STA,Stateless,Stateless,\n";
+        let pop = "year,coo_iso,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n\
+                   2020,SYR,DEU,100,10,0,0,0,0,0,,0\n2020,SYR,TUR,300,0,0,0,0,0,0,,0\n2020,AFG,DEU,300,5,0,0,0,0,0,2,0\n\
+                   2020,XXA,DEU,900,0,0,0,0,7,0,,0\n2021,SYR,DEU,50,1,0,0,0,0,0,,0\n2021,AFG,TUR,60,1,0,0,0,0,0,,0\n";
+        d.load_countries(countries.as_bytes(), "c").unwrap_or_else(|e| panic!("{e}"));
+        d.load_population(pop.as_bytes(), "p").unwrap_or_else(|e| panic!("{e}"));
+        d
+    }
+
+    #[test]
+    fn series_groups_and_filters() {
+        let d = data();
+        let q = SeriesQuery {
+            measures: vec![Measure::Population(PopulationColumn::Refugees), Measure::RefugeesInclOip],
+            origin: Selection::All,
+            asylum: Selection::All,
+            by: vec![GroupBy::Origin],
+            years: None,
+        };
+        let s = d.series(&q).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.value(2020, &["SYR"], 0), Some(400));
+        assert_eq!(s.value(2020, &["AFG"], 1), Some(302));
+        let q = SeriesQuery { by: vec![GroupBy::AsylumRegion], ..q };
+        let s = d.series(&q).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.value(2020, &["Europe"], 0), Some(1600));
+        let q = SeriesQuery { asylum: Selection::Regions(vec!["Mars".into()]), ..q };
+        assert!(d.series(&q).is_err());
+    }
+
+    #[test]
+    fn ranking_ties_and_pseudo_origins() {
+        let d = data();
+        let q = TopQuery { measure: Measure::Population(PopulationColumn::Refugees), side: Side::Origin, other: Selection::All, years: Some((2020, 2020)), n: 1 };
+        let t = d.top(&q).unwrap_or_else(|e| panic!("{e}"));
+        // SYR 400 > AFG 300; stateless 900 is larger but never ranked.
+        assert_eq!(t.rows.iter().map(|r| (r.place.code(), r.rank)).collect::<Vec<_>>(), vec![("SYR", 1)]);
+        assert_eq!(t.unranked.len(), 1);
+        assert_eq!(t.unranked[0].place, Place::Stateless);
+        let q = RankQuery {
+            place: Place::parse("AFG").unwrap_or(Place::Unknown),
+            side: Side::Origin,
+            measure: Measure::Population(PopulationColumn::Refugees),
+            other: Selection::All,
+            years: Some((2019, 2021)),
+            top: Some(1),
+        };
+        let r = d.rank(&q).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.rows.iter().map(|r| (r.year, r.rank)).collect::<Vec<_>>(), vec![(2019, None), (2020, Some(2)), (2021, Some(1))]);
+        assert!(!r.always_within(1));
+        assert!(!r.always_within(2), "2019 has no data so it is not within");
+        let q = RankQuery { place: Place::Stateless, ..q };
+        assert!(d.rank(&q).is_err());
+    }
+}
