@@ -258,22 +258,28 @@ fn raw_part(tokens: &[String]) -> Option<RawPart> {
     Some((canon, key))
 }
 
-/// The readings of an unsplit name: the last word as the family name and the others as given
-/// names (Mohammed Ali Hassan), the first word as the family name (Kim Jong Un, Mao Zedong), or
-/// all words as given names (Aung San Suu Kyi: Burmese names have no family name).
+/// The readings of an unsplit name: every cut into given names and family name, given names first
+/// (Mohammed Ali | Hassan, Helen | Asmerom Tedros, Claudia Alejandra | Perez Silva) or family name
+/// first (Kim | Jong Un, Perez Silva | Claudia Alejandra), and all words as given names (Aung San Suu
+/// Kyi: Burmese names have no family name). Names of more than four words are cut as four.
 fn splits_of(tokens: &[String], out: &mut Vec<(Option<RawPart>, Option<RawPart>)>) {
-    let t = tokens;
+    let mut t: Vec<String> = tokens.to_vec();
+    if t.len() > 4 {
+        let tail = t.split_off(3).concat();
+        t.push(tail);
+    }
     match t.len() {
         0 => {}
         1 => {
-            out.push((raw_part(t), None));
-            out.push((None, raw_part(t)));
+            out.push((raw_part(&t), None));
+            out.push((None, raw_part(&t)));
         }
         n => {
-            out.push((raw_part(&t[..n - 1]), raw_part(&t[n - 1..])));
-            out.push((raw_part(&t[1..]), raw_part(&t[..1])));
-            // No family name at all (Burmese names, many Rohingya and Afghan names).
-            out.push((raw_part(t), None));
+            for k in 1..n {
+                out.push((raw_part(&t[..k]), raw_part(&t[k..])));
+                out.push((raw_part(&t[k..]), raw_part(&t[..k])));
+            }
+            out.push((raw_part(&t), None));
         }
     }
 }
