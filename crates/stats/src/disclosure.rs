@@ -192,9 +192,27 @@ pub fn suppress(table: &Table, threshold: u64) -> SuppressedTable {
                 if !fixed_components.insert(comp) {
                     continue;
                 }
-                let mut options: Vec<&Equation> = member.get(&e).map(|v| v.iter().map(|&i| &eqs[i]).collect()).unwrap_or_default();
-                options.sort_by_key(|q| q.entries().filter(|&x| sup[idx(x)]).count());
-                if let Some(c) = options.iter().find_map(|q| pick(q, &sup)) {
+                // Search outwards from the determined entry: its own equations first, then the equations of
+                // the withheld entries they share, until one has a publishable entry to withhold.
+                let mut seen_eq = HashSet::new();
+                let mut seen_entry = HashSet::from([e]);
+                let mut frontier = vec![e];
+                let mut choice = None;
+                while choice.is_none() && !frontier.is_empty() {
+                    let mut options: Vec<usize> = frontier
+                        .iter()
+                        .flat_map(|x| member.get(x).cloned().unwrap_or_default())
+                        .filter(|i| seen_eq.insert(*i))
+                        .collect();
+                    options.sort_by_key(|&i| (eqs[i].entries().filter(|&x| sup[idx(x)]).count(), i));
+                    choice = options.iter().find_map(|&i| pick(&eqs[i], &sup));
+                    frontier = options
+                        .iter()
+                        .flat_map(|&i| eqs[i].entries().filter(|&x| sup[idx(x)]).collect::<Vec<_>>())
+                        .filter(|x| seen_entry.insert(*x))
+                        .collect();
+                }
+                if let Some(c) = choice {
                     sup[idx(c)] = true;
                     complementary.push(c);
                     changed = true;

@@ -129,7 +129,7 @@ mod tests {
         let prk = Place::parse("PRK").unwrap_or(Place::Unknown);
         let e = Estimate::new("DPRK nationals in China", prk, chn, 30_000, 50_000, d, "interviews", "UNHCR; U.S. State Department");
         let e = e.unwrap_or_else(|m| panic!("{m}"));
-        let t = total_with_estimates(120, &[e.clone()]);
+        let t = total_with_estimates(120, std::slice::from_ref(&e));
         assert_eq!(t, Range { low: 30_120, high: 50_120 });
         assert_eq!(t.to_string(), "30120-50120");
         assert_eq!(total_with_estimates(7, &[]).to_string(), "7");

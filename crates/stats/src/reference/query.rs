@@ -264,6 +264,7 @@ impl ReferenceData {
     }
 
     /// Visits every row of the table a measure lives in that passes the filters: `f(year, origin, asylum, value)`.
+    #[allow(clippy::needless_range_loop)] // columnar: one index into several parallel vectors
     fn scan(
         &self,
         m: Measure,
