@@ -1,6 +1,6 @@
 //! `nansen stats …`: the command-line entry point over the reference statistics.
 
-use crate::disclosure::suppress;
+use crate::disclosure::suppress_owned;
 use crate::error::StatsError;
 use crate::output::{write, Format};
 use crate::place::Place;
@@ -355,7 +355,7 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<(), StatsError> {
             let Some(common) = cmd.common() else { return Ok(()) };
             let data = ReferenceData::load_dir(&common.data)?;
             let table = cmd.table(&data)?;
-            let published = suppress(&table, common.threshold).into_table();
+            let published = suppress_owned(table, common.threshold).into_table();
             write(&published, common.format, out)
         }
     }
@@ -401,7 +401,7 @@ fn import(dir: &Path, into: &Path, check: bool, format: Format, out: &mut dyn Wr
         data.provenance(),
     );
     for (f, n) in FILES.iter().zip([r.countries, r.population, r.applications, r.decisions, r.solutions, r.demographics]) {
-        t.rows.push(vec![Cell::Text(f.to_string()), Cell::Int(n as i64)]);
+        t.rows.push(vec![Cell::text(f.to_string()), Cell::Int(n as i64)]);
     }
     if let Some((a, b)) = data.population_years() {
         t.notes.push(format!("Population years {a}–{b}; {} places, {} UNHCR regions.", data.places.len(), data.regions().len()));

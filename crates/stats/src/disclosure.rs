@@ -74,17 +74,20 @@ pub fn equations(t: &Table) -> Vec<Equation> {
     let mut out = Vec::new();
     // Margin rows, grouped by which key columns are totals.
     let pattern = |r: &Vec<Cell>| -> Vec<bool> { keys.iter().map(|&k| r[k] == Cell::Total).collect() };
-    let cell_rows: Vec<usize> = (0..t.rows.len()).filter(|&i| !pattern(&t.rows[i]).iter().any(|b| *b)).collect();
+    let is_margin = |r: &Vec<Cell>| keys.iter().any(|&k| r[k] == Cell::Total);
+    let cell_rows: Vec<usize> = (0..t.rows.len()).filter(|&i| !is_margin(&t.rows[i])).collect();
     let mut by_pattern: HashMap<Vec<bool>, Vec<usize>> = HashMap::new();
     for (i, r) in t.rows.iter().enumerate() {
-        let p = pattern(r);
-        if p.iter().any(|b| *b) {
-            by_pattern.entry(p).or_default().push(i);
+        if is_margin(r) {
+            by_pattern.entry(pattern(r)).or_default().push(i);
         }
     }
     let mut patterns: Vec<_> = by_pattern.into_iter().collect();
     patterns.sort();
     for (p, margins) in patterns {
+        if cell_rows.is_empty() {
+            break;
+        }
         let project = |r: &Vec<Cell>| -> String {
             keys.iter().zip(&p).filter(|(_, tot)| !**tot).map(|(&k, _)| r[k].render() + "\u{1f}").collect()
         };
@@ -126,10 +129,16 @@ fn is_count(c: &Cell) -> bool {
 
 /// Applies the rule to a table with the given threshold (counts from 1 to `threshold − 1` are small).
 pub fn suppress(table: &Table, threshold: u64) -> SuppressedTable {
+    suppress_owned(table.clone(), threshold)
+}
+
+/// [`suppress`], taking the table by value (no copy).
+pub fn suppress_owned(mut table: Table, threshold: u64) -> SuppressedTable {
     let ncols = table.columns.len();
     let idx = |(r, c): Entry| r * ncols + c;
-    let eqs = equations(table);
-    let value = |e: Entry| table.rows[e.0][e.1].count().unwrap_or(0);
+    let eqs = equations(&table);
+    let values: Vec<u64> = table.rows.iter().flat_map(|r| r.iter().map(|c| c.count().unwrap_or(0))).collect();
+    let value = |e: Entry| values[idx(e)];
     let mut sup = vec![false; table.rows.len() * ncols];
     let mut primary = Vec::new();
     for &c in &table.count_columns() {
@@ -145,36 +154,36 @@ pub fn suppress(table: &Table, threshold: u64) -> SuppressedTable {
         }
     }
     let margin_rows: HashSet<usize> = eqs.iter().filter(|e| e.total.1 == e.parts[0].1).map(|e| e.total.0).collect();
+    let total_cols: Vec<bool> = table.columns.iter().map(|c| !c.sum_of.is_empty()).collect();
     let mut complementary = Vec::new();
     if !primary.is_empty() {
-        // Equations each entry belongs to.
-        let mut member: HashMap<Entry, Vec<usize>> = HashMap::new();
-        for (i, e) in eqs.iter().enumerate() {
-            for x in e.entries() {
-                member.entry(x).or_default().push(i);
-            }
-        }
         let pick = |eq: &Equation, sup: &[bool]| -> Option<Entry> {
             // Cheapest unsuppressed entry: non-zero cells by value, then zero cells, then totals/margins.
-            eq.entries()
-                .filter(|&e| !sup[idx(e)])
-                .min_by_key(|&e| {
-                    let v = value(e);
-                    let is_total = e == eq.total || margin_rows.contains(&e.0) || !table.columns[e.1].sum_of.is_empty();
-                    (is_total, v == 0, v, e)
-                })
+            eq.entries().filter(|&e| !sup[idx(e)]).min_by_key(|&e| {
+                let v = value(e);
+                let is_total = e == eq.total || margin_rows.contains(&e.0) || total_cols[e.1];
+                (is_total, v == 0, v, e)
+            })
         };
+        // Equations each entry belongs to; built only if the linear audit needs it.
+        let mut member: Option<HashMap<Entry, Vec<usize>>> = None;
         loop {
             let mut changed = false;
             for eq in &eqs {
-                let s: Vec<Entry> = eq.entries().filter(|&e| sup[idx(e)]).collect();
-                if s.is_empty() {
+                let (mut n, mut held, mut total_published) = (0usize, 0u64, true);
+                for e in eq.entries() {
+                    if sup[idx(e)] {
+                        n += 1;
+                        held += value(e);
+                        if e == eq.total {
+                            total_published = false;
+                        }
+                    }
+                }
+                if n == 0 {
                     continue;
                 }
-                let total_published = !sup[idx(eq.total)];
-                let held: u64 = s.iter().map(|&e| value(e)).sum();
-                let need = s.len() == 1 || (total_published && held < threshold);
-                if need {
+                if n == 1 || (total_published && held < threshold) {
                     if let Some(e) = pick(eq, &sup) {
                         sup[idx(e)] = true;
                         complementary.push(e);
@@ -187,6 +196,18 @@ pub fn suppress(table: &Table, threshold: u64) -> SuppressedTable {
             }
             // Linear audit: fix one determined entry per component, then go round again.
             let determined = audit_with(&eqs, |e| sup[idx(e)]);
+            if determined.is_empty() {
+                break;
+            }
+            let member = member.get_or_insert_with(|| {
+                let mut m: HashMap<Entry, Vec<usize>> = HashMap::new();
+                for (i, e) in eqs.iter().enumerate() {
+                    for x in e.entries() {
+                        m.entry(x).or_default().push(i);
+                    }
+                }
+                m
+            });
             let mut fixed_components = HashSet::new();
             for (e, comp) in determined {
                 if !fixed_components.insert(comp) {
@@ -223,26 +244,25 @@ pub fn suppress(table: &Table, threshold: u64) -> SuppressedTable {
             }
         }
     }
-    let mut out = table.clone();
     for (i, s) in sup.iter().enumerate() {
         if *s {
-            out.rows[i / ncols][i % ncols] = Cell::Suppressed;
+            table.rows[i / ncols][i % ncols] = Cell::Suppressed;
         }
     }
     let mut derived = Vec::new();
-    for (c, col) in table.columns.iter().enumerate() {
-        if let Role::Derived { from } = &col.role {
-            for r in 0..out.rows.len() {
-                if from.iter().any(|&k| sup[idx((r, k))]) && out.rows[r][c] != Cell::Suppressed {
-                    out.rows[r][c] = Cell::Suppressed;
+    for c in 0..ncols {
+        if let Role::Derived { from } = &table.columns[c].role {
+            for r in 0..table.rows.len() {
+                if from.iter().any(|&k| sup[idx((r, k))]) && table.rows[r][c] != Cell::Suppressed {
+                    table.rows[r][c] = Cell::Suppressed;
                     derived.push((r, c));
                 }
             }
         }
     }
-    out.disclosure =
+    table.disclosure =
         Disclosure::Suppressed { threshold, primary: primary.len(), complementary: complementary.len(), derived: derived.len() };
-    SuppressedTable { table: out, primary, complementary, derived }
+    SuppressedTable { table, primary, complementary, derived }
 }
 
 /// The linear-equation checker: every withheld count of a published table whose value is determined by the
@@ -418,7 +438,7 @@ mod tests {
         cols.push(Column::total("total", "#population+total", (1..=ncat).collect()));
         let mut t = Table::new("t", cols, Provenance::registry("TEST", "test"));
         for (i, row) in cells.iter().enumerate() {
-            let mut r = vec![Cell::Text(format!("r{i}"))];
+            let mut r = vec![Cell::text(format!("r{i}"))];
             r.extend(row.iter().map(|&v| Cell::Count(v)));
             r.push(Cell::Count(row.iter().sum()));
             t.rows.push(r);

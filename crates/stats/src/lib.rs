@@ -30,7 +30,7 @@ pub mod table;
 
 pub use categories::{AgeBracket, StatSex};
 pub use cli::{cli, run, StatsArgs, StatsCommand};
-pub use disclosure::{audit, suppress, SuppressedTable};
+pub use disclosure::{audit, suppress, suppress_owned, SuppressedTable};
 pub use error::StatsError;
 pub use estimate::{total_with_estimates, Estimate, Range};
 pub use output::Format;

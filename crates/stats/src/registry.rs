@@ -383,6 +383,16 @@ impl StockCounter {
         self.dense.block(p.origin)[k] += 1;
     }
 
+    /// Counts one person whose category at the date is already known (e.g. from a maintained snapshot).
+    #[inline]
+    pub fn add_classified(&mut self, cat: Option<Category>, sex: StatSex, birth: Option<BirthDate>, origin: Place) {
+        self.persons += 1;
+        let Some(cat) = cat else { return };
+        let age = birth.map(|b| AgeBracket::of_age(b.age_on(self.date))).unwrap_or(AgeBracket::Unknown);
+        let k = (cat as usize * NSEX + sex.index()) * NAGE + age.index();
+        self.dense.block(origin)[k] += 1;
+    }
+
     /// Adds another counter's counts (same date).
     pub fn merge(&mut self, other: StockCounter) {
         self.persons += other.persons;
@@ -456,7 +466,7 @@ impl Stock {
         };
         let mut t = Table::new(format!("Registered population by category, {}", self.date), cols, Provenance::registry(operation, reference));
         for ((p, s, a), v) in &self.cells {
-            let mut row = vec![Cell::Text(p.code().into()), Cell::Text(p.default_label()), Cell::Text(s.code().into()), Cell::Text(a.label().into())];
+            let mut row = vec![Cell::text(p.code()), Cell::text(p.default_label()), Cell::text(s.code()), Cell::text(a.label())];
             row.extend(v.iter().map(|x| Cell::Count(*x)));
             row.push(Cell::Count(v.iter().sum()));
             t.rows.push(row);
@@ -686,7 +696,7 @@ impl Flows {
         let reference = format!("events from {} to {}{}", self.from, self.to, self.known_on.map(|k| format!(" as recorded by {k}")).unwrap_or_default());
         let mut t = Table::new(format!("Flows {} to {}", self.from, self.to), cols, Provenance::registry(operation, reference));
         for ((p, s, a), v) in &self.cells {
-            let mut row = vec![Cell::Text(p.code().into()), Cell::Text(p.default_label()), Cell::Text(s.code().into()), Cell::Text(a.label().into())];
+            let mut row = vec![Cell::text(p.code()), Cell::text(p.default_label()), Cell::text(s.code()), Cell::text(a.label())];
             row.extend(v.iter().map(|x| Cell::Count(*x)));
             t.rows.push(row);
         }

@@ -4,6 +4,7 @@
 
 use crate::estimate::Range;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Where figures come from and how to credit them. Carried by every table and printed by every writer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,8 +158,8 @@ impl Column {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Cell {
-    /// Text (a code, a name, a label).
-    Text(String),
+    /// Text (a code, a name, a label). Shared, so that tables of many rows repeat labels without copying.
+    Text(Arc<str>),
     /// A whole number that is not a count (a year, a rank).
     Int(i64),
     /// A count.
@@ -178,6 +179,11 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// A text cell.
+    pub fn text(s: impl Into<Arc<str>>) -> Self {
+        Self::Text(s.into())
+    }
+
     /// The count, if this is a count.
     pub fn count(&self) -> Option<u64> {
         match self {
@@ -189,7 +195,7 @@ impl Cell {
     /// Text for the aligned table and CSV writers.
     pub fn render(&self) -> String {
         match self {
-            Self::Text(s) => s.clone(),
+            Self::Text(s) => s.to_string(),
             Self::Int(v) => v.to_string(),
             Self::Count(v) => v.to_string(),
             Self::Rate(r) => format!("{:.4}", r),
@@ -281,7 +287,7 @@ impl Table {
                             r[k] = key[i].clone();
                         }
                         for &(info, k) in label_of {
-                            r[info] = if set.contains(&k) { Cell::Text("Total".into()) } else { row[info].clone() };
+                            r[info] = if set.contains(&k) { Cell::text("Total") } else { row[info].clone() };
                         }
                         for &c in &counts {
                             r[c] = Cell::NotReported;

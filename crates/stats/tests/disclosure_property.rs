@@ -19,7 +19,7 @@ fn cube(a: usize, b: usize, values: &[u64], k: usize) -> Table {
     let mut it = values.iter().cycle();
     for i in 0..a {
         for j in 0..b {
-            let mut row = vec![Cell::Text(format!("a{i}")), Cell::Text(format!("b{j}"))];
+            let mut row = vec![Cell::text(format!("a{i}")), Cell::text(format!("b{j}"))];
             let v: Vec<u64> = (0..k).map(|_| *it.next().unwrap_or(&0)).collect();
             row.extend(v.iter().map(|x| Cell::Count(*x)));
             row.push(Cell::Count(v.iter().sum()));

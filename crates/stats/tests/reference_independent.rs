@@ -184,7 +184,7 @@ fn unknown_and_stateless_are_labelled_never_ranked() {
     let unk = t.unranked.iter().find(|r| r.year == 1951 && r.place == Place::Unknown);
     assert_eq!(unk.map(|r| r.value), Some(independent("unhcr_population.csv", "refugees", Some("UNK"), None, 1951)));
     let table = t.to_table();
-    assert!(table.rows.iter().any(|r| r[4] == nansen_stats::Cell::Text("unknown (not ranked)".into())));
+    assert!(table.rows.iter().any(|r| r[4] == nansen_stats::Cell::text("unknown (not ranked)")));
     let q = RankQuery { place: Place::Stateless, side: Side::Origin, measure: Measure::Population(PopulationColumn::Refugees), other: Selection::All, years: None, top: None };
     assert!(data().rank(&q).is_err());
 }

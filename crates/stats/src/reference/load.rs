@@ -246,9 +246,21 @@ impl ReferenceData {
 
     fn ids(&mut self, rd: &Csv<impl Read>, rec: &csv::ByteRecord) -> Result<(u16, PlaceId, PlaceId), StatsError> {
         let y = rd.year(rec, 0)?;
-        let o = rd.place(rec, 1)?;
-        let a = rd.place(rec, 2)?;
-        Ok((y, self.intern_place(o), self.intern_place(a)))
+        Ok((y, self.place_field(rd, rec, 1)?, self.place_field(rd, rec, 2)?))
+    }
+
+    /// The place in a field, through a cache keyed by the field's bytes.
+    fn place_field(&mut self, rd: &Csv<impl Read>, rec: &csv::ByteRecord, k: usize) -> Result<PlaceId, StatsError> {
+        let b = rd.raw(rec, k);
+        let key = (b.len() == 3).then(|| [b[0], b[1], b[2]]);
+        if let Some(id) = key.and_then(|k| self.raw_places.get(&k)) {
+            return Ok(*id);
+        }
+        let id = self.intern_place(rd.place(rec, k)?);
+        if let Some(k) = key {
+            self.raw_places.insert(k, id);
+        }
+        Ok(id)
     }
 
     fn code(&mut self, rd: &Csv<impl Read>, rec: &csv::ByteRecord, k: usize) -> Result<super::CodeId, StatsError> {

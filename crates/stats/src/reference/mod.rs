@@ -250,6 +250,8 @@ pub struct ReferenceData {
     /// Every place seen, indexed by [`PlaceId`].
     pub places: Vec<PlaceInfo>,
     pub(crate) place_index: HashMap<Place, PlaceId>,
+    /// Loader cache: raw code bytes → place.
+    pub(crate) raw_places: HashMap<[u8; 3], PlaceId>,
     /// Short codes, indexed by [`CodeId`].
     pub codes: Vec<String>,
     pub(crate) code_index: HashMap<String, CodeId>,

@@ -11,6 +11,41 @@ use crate::place::Place;
 use crate::table::{Cell, Column, Provenance, Table};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+/// A fast multiplicative hasher for the small integer keys of the aggregations (not DoS-resistant; the
+/// keys are ids, never user text).
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A year and up to four grouping key ids.
+type GroupKey = (u16, [u32; 4]);
 
 /// Which side of the (origin, asylum) pair a query is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -162,9 +197,46 @@ impl GroupBy {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct KeyValue {
     /// Code (`SYR`, `UNK`) or region name.
-    pub code: String,
+    pub code: Arc<str>,
     /// Label (`Syrian Arab Rep.`, `Unknown`) or `region`.
-    pub label: String,
+    pub label: Arc<str>,
+}
+
+/// Internal: the output values and sort order of every grouping key, computed once per query.
+struct Keys {
+    places: Vec<KeyValue>,
+    place_rank: Vec<u32>,
+    regions: Vec<KeyValue>,
+    region_of: Vec<u32>,
+}
+
+impl Keys {
+    fn id(&self, g: GroupBy, o: PlaceId, a: PlaceId) -> u32 {
+        match g {
+            GroupBy::Origin => o as u32,
+            GroupBy::Asylum => a as u32,
+            GroupBy::OriginRegion => self.region_of[o as usize],
+            GroupBy::AsylumRegion => self.region_of[a as usize],
+        }
+    }
+
+    /// Sort rank of a key id (places by code, regions by name, "No region" last).
+    fn rank(&self, g: GroupBy, k: u32) -> u32 {
+        match g {
+            GroupBy::Origin | GroupBy::Asylum => self.place_rank[k as usize],
+            _ => k,
+        }
+    }
+
+    fn value(&self, g: GroupBy, k: u32) -> KeyValue {
+        match g {
+            GroupBy::Origin | GroupBy::Asylum => self.places[k as usize].clone(),
+            _ => self.regions.get(k as usize).cloned().unwrap_or_else(|| KeyValue {
+                code: "No region".into(),
+                label: "stateless, unknown or unassigned".into(),
+            }),
+        }
+    }
 }
 
 /// A range of years, inclusive.
@@ -236,10 +308,9 @@ impl ReferenceData {
         Ok(Mask(m))
     }
 
-    /// Region index of each place (into `regions()`), `NO_REGION` when none.
-    fn region_ids(&self) -> (Vec<String>, Vec<u32>) {
+    fn keys(&self) -> Keys {
         let regions = self.regions();
-        let ids = self
+        let region_of = self
             .places
             .iter()
             .map(|p| match &p.region {
@@ -247,70 +318,44 @@ impl ReferenceData {
                 None => NO_REGION,
             })
             .collect();
-        (regions, ids)
+        let places: Vec<KeyValue> =
+            self.places.iter().map(|p| KeyValue { code: p.place.code().into(), label: p.label.as_str().into() }).collect();
+        let mut order: Vec<usize> = (0..places.len()).collect();
+        order.sort_by(|&x, &y| places[x].cmp(&places[y]));
+        let mut place_rank = vec![0u32; places.len()];
+        for (r, &i) in order.iter().enumerate() {
+            place_rank[i] = r as u32;
+        }
+        let regions = regions.into_iter().map(|r| KeyValue { code: r.into(), label: "region".into() }).collect();
+        Keys { places, place_rank, regions, region_of }
     }
 
-    fn key_value(&self, g: GroupBy, k: u32, regions: &[String]) -> KeyValue {
-        match g {
-            GroupBy::Origin | GroupBy::Asylum => {
-                let p = self.place(k as PlaceId);
-                KeyValue { code: p.place.code().to_string(), label: p.label.clone() }
+    /// Visits every row of the table a measure lives in that passes the filters: `f(year, origin, asylum, row)`.
+    fn scan(&self, m: Measure, origin: &Mask, asylum: &Mask, years: Years, mut f: impl FnMut(u16, PlaceId, PlaceId, usize)) {
+        let (lo, hi) = years.unwrap_or((0, u16::MAX));
+        let (year, o, a) = match m {
+            Measure::Population(_) | Measure::RefugeesInclOip => (&self.population.year, &self.population.origin, &self.population.asylum),
+            Measure::Solutions(_) => (&self.solutions.year, &self.solutions.origin, &self.solutions.asylum),
+        };
+        for (i, ((&y, &o), &a)) in year.iter().zip(o).zip(a).enumerate() {
+            if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
+                f(y, o, a, i);
             }
-            GroupBy::OriginRegion | GroupBy::AsylumRegion => match regions.get(k as usize) {
-                Some(r) => KeyValue { code: r.clone(), label: "region".into() },
-                None => KeyValue { code: "No region".into(), label: "stateless, unknown or unassigned".into() },
-            },
         }
     }
 
-    /// Visits every row of the table a measure lives in that passes the filters: `f(year, origin, asylum, value)`.
-    #[allow(clippy::needless_range_loop)] // columnar: one index into several parallel vectors
-    fn scan(
-        &self,
-        m: Measure,
-        origin: &Mask,
-        asylum: &Mask,
-        years: Years,
-        mut f: impl FnMut(u16, PlaceId, PlaceId, u32),
-    ) {
-        let (lo, hi) = years.unwrap_or((0, u16::MAX));
+    /// The value of a measure in a row of its table (`NOT_REPORTED` when empty).
+    #[inline]
+    fn value_at(&self, m: Measure, i: usize) -> u32 {
         match m {
-            Measure::Population(c) => {
-                let t = &self.population;
-                let col = &t.counts[c as usize];
-                for i in 0..t.year.len() {
-                    let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
-                    if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
-                        f(y, o, a, col[i]);
-                    }
-                }
-            }
-            Measure::RefugeesInclOip => {
-                let t = &self.population;
-                let (r, oip) = (&t.counts[0], &t.counts[7]);
-                for i in 0..t.year.len() {
-                    let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
-                    if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
-                        let v = match (r[i], oip[i]) {
-                            (NOT_REPORTED, NOT_REPORTED) => NOT_REPORTED,
-                            (NOT_REPORTED, b) => b,
-                            (a, NOT_REPORTED) => a,
-                            (a, b) => a.saturating_add(b).min(NOT_REPORTED - 1),
-                        };
-                        f(y, o, a, v);
-                    }
-                }
-            }
-            Measure::Solutions(c) => {
-                let t = &self.solutions;
-                let col = &t.counts[c as usize];
-                for i in 0..t.year.len() {
-                    let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
-                    if y >= lo && y <= hi && origin.has(o) && asylum.has(a) {
-                        f(y, o, a, col[i]);
-                    }
-                }
-            }
+            Measure::Population(c) => self.population.counts[c as usize][i],
+            Measure::Solutions(c) => self.solutions.counts[c as usize][i],
+            Measure::RefugeesInclOip => match (self.population.counts[0][i], self.population.counts[7][i]) {
+                (NOT_REPORTED, NOT_REPORTED) => NOT_REPORTED,
+                (NOT_REPORTED, b) => b,
+                (a, NOT_REPORTED) => a,
+                (a, b) => a.saturating_add(b).min(NOT_REPORTED - 1),
+            },
         }
     }
 
@@ -320,34 +365,48 @@ impl ReferenceData {
             return Err(StatsError::query("name at least one measure (e.g. --measure refugees)"));
         }
         let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
-        let (regions, region_of) = self.region_ids();
-        let by = q.by.clone();
-        let nk = by.len();
-        let mut acc: HashMap<(u16, [u32; 4]), Vec<Acc>> = HashMap::new();
-        for (mi, m) in q.measures.iter().enumerate() {
-            self.scan(*m, &om, &am, q.years, |y, o, a, v| {
+        let keys = self.keys();
+        let by = &q.by;
+        let nm = q.measures.len();
+        let mut index: IdMap<(u16, [u32; 4]), usize> = IdMap::default();
+        let mut entries: Vec<(GroupKey, Vec<Acc>)> = Vec::new();
+        // One pass per source table; all measures of that table are summed in the same pass.
+        let population: Vec<(usize, Measure)> =
+            q.measures.iter().copied().enumerate().filter(|(_, m)| !matches!(m, Measure::Solutions(_))).collect();
+        let solutions: Vec<(usize, Measure)> =
+            q.measures.iter().copied().enumerate().filter(|(_, m)| matches!(m, Measure::Solutions(_))).collect();
+        for group in [population, solutions] {
+            let Some(&(_, first)) = group.first() else { continue };
+            self.scan(first, &om, &am, q.years, |y, o, a, i| {
                 let mut key = [0u32; 4];
                 for (k, g) in by.iter().enumerate() {
-                    key[k] = match g {
-                        GroupBy::Origin => o as u32,
-                        GroupBy::Asylum => a as u32,
-                        GroupBy::OriginRegion => region_of[o as usize],
-                        GroupBy::AsylumRegion => region_of[a as usize],
-                    };
+                    key[k] = keys.id(*g, o, a);
                 }
-                let e = acc.entry((y, key)).or_insert_with(|| vec![Acc::default(); q.measures.len()]);
-                e[mi].add(v);
+                let e = *index.entry((y, key)).or_insert_with(|| {
+                    entries.push(((y, key), vec![Acc::default(); nm]));
+                    entries.len() - 1
+                });
+                let vals = &mut entries[e].1;
+                for &(mi, m) in &group {
+                    vals[mi].add(self.value_at(m, i));
+                }
             });
         }
-        let mut rows: Vec<SeriesRow> = acc
+        entries.sort_by_key(|((y, key), _)| {
+            let mut r = [0u32; 4];
+            for (k, g) in by.iter().enumerate() {
+                r[k] = keys.rank(*g, key[k]);
+            }
+            (r, *y)
+        });
+        let rows: Vec<SeriesRow> = entries
             .into_iter()
             .map(|((year, key), vals)| SeriesRow {
                 year,
-                keys: (0..nk).map(|k| self.key_value(by[k], key[k], &regions)).collect(),
+                keys: by.iter().enumerate().map(|(k, g)| keys.value(*g, key[k])).collect(),
                 values: vals.iter().map(Acc::value).collect(),
             })
             .collect();
-        rows.sort_by(|a, b| a.keys.cmp(&b.keys).then(a.year.cmp(&b.year)));
         Ok(Series { query: q.clone(), rows, provenance: self.provenance() })
     }
 
@@ -368,7 +427,8 @@ impl ReferenceData {
         };
         let n = self.places.len();
         let mut per_year: BTreeMap<u16, Vec<Acc>> = BTreeMap::new();
-        self.scan(m, omask, amask, years, |y, o, a, v| {
+        self.scan(m, omask, amask, years, |y, o, a, i| {
+            let v = self.value_at(m, i);
             let p = match side {
                 Side::Origin => o,
                 Side::Asylum => a,
@@ -418,12 +478,12 @@ impl ReferenceData {
                     break;
                 }
                 let info = self.place(p);
-                rows.push(TopRow { year: *year, rank, place: info.place, label: info.label.clone(), value: v });
+                rows.push(TopRow { year: *year, rank, place: info.place, label: info.label.as_str().into(), value: v });
             }
             for (p, v) in list {
                 let info = self.place(*p);
                 if !info.place.is_country() && *v > 0 {
-                    unranked.push(TopRow { year: *year, rank: 0, place: info.place, label: info.label.clone(), value: *v });
+                    unranked.push(TopRow { year: *year, rank: 0, place: info.place, label: info.label.as_str().into(), value: *v });
                 }
             }
         }
@@ -470,12 +530,12 @@ impl ReferenceData {
     /// Recognition and total protection rates (UNHCR definitions), by year and the chosen groupings.
     pub fn rates(&self, q: &RatesQuery) -> Result<Rates, StatsError> {
         let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
-        let (regions, region_of) = self.region_ids();
+        let keys = self.keys();
         let levels = q.levels.codes(self)?;
         let procs: Vec<Option<super::CodeId>> = q.procedures.iter().map(|p| self.code_id(p)).collect();
         let t = &self.decisions;
         let (lo, hi) = q.years.unwrap_or((0, u16::MAX));
-        let mut acc: HashMap<(u16, [u32; 4]), RatesAcc> = HashMap::new();
+        let mut acc: IdMap<(u16, [u32; 4]), RatesAcc> = IdMap::default();
         for i in 0..t.year.len() {
             let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
             if y < lo || y > hi || !om.has(o) || !am.has(a) {
@@ -497,12 +557,7 @@ impl ReferenceData {
             }
             let mut key = [0u32; 4];
             for (k, g) in q.by.iter().enumerate() {
-                key[k] = match g {
-                    GroupBy::Origin => o as u32,
-                    GroupBy::Asylum => a as u32,
-                    GroupBy::OriginRegion => region_of[o as usize],
-                    GroupBy::AsylumRegion => region_of[a as usize],
-                };
+                key[k] = keys.id(*g, o, a);
             }
             let e = acc.entry((y, key)).or_default();
             e.v[0].add(t.recognized[i]);
@@ -516,13 +571,21 @@ impl ReferenceData {
                 e.persons = true;
             }
         }
-        let mut rows: Vec<RatesRow> = acc
+        let mut sorted: Vec<((u16, [u32; 4]), RatesAcc)> = acc.into_iter().collect();
+        sorted.sort_by_key(|((y, key), _)| {
+            let mut r = [0u32; 4];
+            for (k, g) in q.by.iter().enumerate() {
+                r[k] = keys.rank(*g, key[k]);
+            }
+            (r, *y)
+        });
+        let rows: Vec<RatesRow> = sorted
             .into_iter()
             .map(|((year, key), e)| {
                 let [rec, oth, rej, clo, tot] = e.v.map(|a| a.sum);
                 RatesRow {
                     year,
-                    keys: (0..q.by.len()).map(|k| self.key_value(q.by[k], key[k], &regions)).collect(),
+                    keys: q.by.iter().enumerate().map(|(k, g)| keys.value(*g, key[k])).collect(),
                     recognized: rec,
                     other: oth,
                     rejected: rej,
@@ -536,7 +599,6 @@ impl ReferenceData {
                 }
             })
             .collect();
-        rows.sort_by(|a, b| a.keys.cmp(&b.keys).then(a.year.cmp(&b.year)));
         Ok(Rates { query: q.clone(), rows, provenance: self.provenance() })
     }
 
@@ -635,7 +697,7 @@ impl Series {
     pub fn value(&self, year: u16, keys: &[&str], m: usize) -> Option<u64> {
         self.rows
             .iter()
-            .find(|r| r.year == year && r.keys.iter().map(|k| k.code.as_str()).eq(keys.iter().copied()))
+            .find(|r| r.year == year && r.keys.iter().map(|k| &*k.code).eq(keys.iter().copied()))
             .and_then(|r| r.values.get(m).copied().flatten())
     }
 
@@ -661,8 +723,8 @@ impl Series {
         for r in &self.rows {
             let mut row = vec![Cell::Int(r.year as i64)];
             for k in &r.keys {
-                row.push(Cell::Text(k.code.clone()));
-                row.push(Cell::Text(k.label.clone()));
+                row.push(Cell::text(k.code.clone()));
+                row.push(Cell::text(k.label.clone()));
             }
             row.extend(r.values.iter().map(|v| v.map(Cell::Count).unwrap_or(Cell::NotReported)));
             t.rows.push(row);
@@ -701,7 +763,7 @@ pub struct TopRow {
     /// The place.
     pub place: Place,
     /// Its label.
-    pub label: String,
+    pub label: Arc<str>,
     /// The value.
     pub value: u64,
 }
@@ -739,9 +801,9 @@ impl Top {
             t.rows.push(vec![
                 Cell::Int(r.year as i64),
                 if r.rank == 0 { Cell::NotApplicable } else { Cell::Int(r.rank as i64) },
-                Cell::Text(r.place.code().into()),
-                Cell::Text(r.label.clone()),
-                Cell::Text(if r.rank == 0 { format!("{} (not ranked)", r.place.kind()) } else { "country".into() }),
+                Cell::text(r.place.code()),
+                Cell::text(r.label.clone()),
+                Cell::text(if r.rank == 0 { format!("{} (not ranked)", r.place.kind()) } else { "country".to_string() }),
                 Cell::Count(r.value),
             ]);
         }
@@ -820,14 +882,14 @@ impl RankSeries {
         for r in &self.rows {
             let mut row = vec![
                 Cell::Int(r.year as i64),
-                Cell::Text(self.query.place.code().into()),
-                Cell::Text(self.label.clone()),
+                Cell::text(self.query.place.code()),
+                Cell::text(self.label.clone()),
                 r.rank.map(|k| Cell::Int(k as i64)).unwrap_or(Cell::NotApplicable),
                 Cell::Int(r.ranked_countries as i64),
                 r.value.map(Cell::Count).unwrap_or(Cell::NotReported),
             ];
             if let Some(b) = r.in_top {
-                row.push(Cell::Text(if b { "yes" } else { "no" }.into()));
+                row.push(Cell::text(if b { "yes" } else { "no" }));
             }
             t.rows.push(row);
         }
@@ -1026,8 +1088,8 @@ impl Rates {
         for r in &self.rows {
             let mut row = vec![Cell::Int(r.year as i64)];
             for k in &r.keys {
-                row.push(Cell::Text(k.code.clone()));
-                row.push(Cell::Text(k.label.clone()));
+                row.push(Cell::text(k.code.clone()));
+                row.push(Cell::text(k.label.clone()));
             }
             row.push(Cell::Count(r.recognized));
             row.push(Cell::Count(r.other));
@@ -1037,7 +1099,7 @@ impl Rates {
             row.push(Cell::Int(r.total as i64));
             row.push(r.recognition_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
             row.push(r.total_protection_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
-            row.push(Cell::Text(r.units.into()));
+            row.push(Cell::text(r.units));
             t.rows.push(row);
         }
         t.notes.push("Recognition rate = recognised / (recognised + complementary + rejected); total protection rate = (recognised + complementary) / (recognised + complementary + rejected). Otherwise-closed decisions are not substantive and excluded (UNHCR, Global Trends methodology).".into());
@@ -1098,7 +1160,7 @@ impl Pyramid {
         for (k, b) in AgeBracket::ALL.iter().enumerate() {
             let nd = if *b == AgeBracket::Unknown { self.not_disaggregated } else { 0 };
             t.rows.push(vec![
-                Cell::Text(b.label().into()),
+                Cell::text(b.label()),
                 Cell::Count(self.female[k]),
                 Cell::Count(self.male[k]),
                 Cell::Count(nd),
