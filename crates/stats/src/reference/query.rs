@@ -1074,7 +1074,7 @@ impl Rates {
         cols.push(Column::count("rejected", "#affected+rejected"));
         cols.push(Column::count("closed", "#affected+closed"));
         cols.push(Column::total("substantive", "#affected+decisions+substantive", vec![base, base + 1, base + 2]));
-        cols.push(Column::info("total_reported", "#affected+decisions+total"));
+        cols.push(Column::total("total_decisions", "#affected+decisions+total", vec![base + 4, base + 3]));
         cols.push(Column::derived("recognition_rate", "#indicator+rate+recognition", vec![base, base + 4]));
         cols.push(Column::derived("total_protection_rate", "#indicator+rate+total_protection", vec![base, base + 1, base + 4]));
         cols.push(Column::info("units", "#meta+units"));
@@ -1085,21 +1085,25 @@ impl Rates {
             Levels::Codes(c) => format!("dec_level {}", c.join("+")),
         };
         let mut t = Table::new(format!("Refugee recognition and total protection rates ({level} decisions)"), cols, self.provenance.clone());
+        let units: [Cell; 3] = [Cell::text("P"), Cell::text("C"), Cell::text("P+C")];
+        let width = t.columns.len();
+        t.rows.reserve(self.rows.len());
         for r in &self.rows {
-            let mut row = vec![Cell::Int(r.year as i64)];
+            let mut row = Vec::with_capacity(width);
+            row.push(Cell::Int(r.year as i64));
             for k in &r.keys {
-                row.push(Cell::text(k.code.clone()));
-                row.push(Cell::text(k.label.clone()));
+                row.push(Cell::Text(k.code.clone()));
+                row.push(Cell::Text(k.label.clone()));
             }
             row.push(Cell::Count(r.recognized));
             row.push(Cell::Count(r.other));
             row.push(Cell::Count(r.rejected));
             row.push(Cell::Count(r.closed));
             row.push(Cell::Count(r.substantive()));
-            row.push(Cell::Int(r.total as i64));
+            row.push(Cell::Count(r.substantive() + r.closed));
             row.push(r.recognition_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
             row.push(r.total_protection_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
-            row.push(Cell::text(r.units));
+            row.push(units[match r.units { "C" => 1, "P+C" => 2, _ => 0 }].clone());
             t.rows.push(row);
         }
         t.notes.push("Recognition rate = recognised / (recognised + complementary + rejected); total protection rate = (recognised + complementary) / (recognised + complementary + rejected). Otherwise-closed decisions are not substantive and excluded (UNHCR, Global Trends methodology).".into());
@@ -1107,6 +1111,7 @@ impl Rates {
             t.notes.push(format!("Decision levels included: {}.", c.join(", ")));
         }
         t.notes.push("units: P = persons, C = cases (one case may cover several persons), P+C = a sum of both.".into());
+        t.notes.push("total_decisions is the sum of the four outcomes; UNHCR's own dec_total differs from it in a few hundred source rows (publisher rounding).".into());
         t
     }
 }
