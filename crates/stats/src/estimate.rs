@@ -118,9 +118,85 @@ pub fn total_with_estimates(registered: u64, estimates: &[Estimate]) -> Range {
     estimates.iter().map(|e| e.range).sum::<Range>() + registered
 }
 
+/// A table of registered counts by origin beside the estimates for the same origins, with totals that are
+/// ranges wherever an estimate is included. `registered` is per origin (e.g. [`crate::registry::Stock`]
+/// totals). The registered column is a count (subject to disclosure control, with a grand total); the
+/// estimate and total columns are ranges, and a total is withheld whenever its registered count is, so
+/// that the count cannot be recovered as total minus estimate.
+pub fn registered_with_estimates(
+    title: &str,
+    registered: &[(Place, u64)],
+    estimates: &[Estimate],
+    provenance: crate::table::Provenance,
+) -> crate::table::Table {
+    use crate::table::{Cell, Column, Table};
+    let cols = vec![
+        Column::key("origin", "#country+code+origin"),
+        Column::info("origin_name", "#country+name+origin"),
+        Column::count("registered", "#affected+registered"),
+        Column::info("estimated", "#affected+estimated"),
+        Column::derived("total", "#population+total", vec![2]),
+        Column::info("estimate_sources", "#meta+source"),
+    ];
+    let mut origins: Vec<Place> = registered.iter().map(|r| r.0).chain(estimates.iter().map(|e| e.origin)).collect();
+    origins.sort();
+    origins.dedup();
+    let mut t = Table::new(title, cols, provenance);
+    let mut all_estimates = Vec::new();
+    for o in origins {
+        let reg = registered.iter().filter(|r| r.0 == o).map(|r| r.1).sum::<u64>();
+        let es: Vec<&Estimate> = estimates.iter().filter(|e| e.origin == o).collect();
+        let est: Range = es.iter().map(|e| e.range).sum();
+        all_estimates.extend(es.iter().map(|e| (*e).clone()));
+        let sources = es
+            .iter()
+            .map(|e| format!("{} in {}: {} ({}, {}, as of {})", e.population, e.location.code(), e.range, e.source, e.method, e.as_of))
+            .collect::<Vec<_>>()
+            .join("; ");
+        t.rows.push(vec![
+            Cell::text(o.code()),
+            Cell::text(o.default_label()),
+            Cell::Count(reg),
+            if es.is_empty() { Cell::NotApplicable } else { Cell::Range(est) },
+            Cell::Range(est + reg),
+            Cell::text(sources),
+        ]);
+    }
+    let reg_total: u64 = registered.iter().map(|r| r.1).sum();
+    let est_total: Range = all_estimates.iter().map(|e| e.range).sum();
+    t.rows.push(vec![
+        Cell::Total,
+        Cell::text("Total"),
+        Cell::Count(reg_total),
+        if all_estimates.is_empty() { Cell::NotApplicable } else { Cell::Range(est_total) },
+        Cell::Range(est_total + reg_total),
+        Cell::text(""),
+    ]);
+    t.notes.push("Totals that include an estimate are ranges (low-high); registered counts are exact.".into());
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn estimates_table_never_reveals_a_suppressed_registered_count() {
+        let d = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
+        let p = |c: &str| Place::parse(c).unwrap_or(Place::Unknown);
+        let e = Estimate::new("DPRK nationals outside registration", p("PRK"), p("CHN"), 30_000, 50_000, d, "interviews and border monitoring", "UNHCR; U.S. Department of State")
+            .unwrap_or_else(|m| panic!("{m}"));
+        let t = registered_with_estimates("Registered and estimated", &[(p("PRK"), 3), (p("SYR"), 120), (p("AFG"), 40)], &[e], crate::table::Provenance::registry("TEST", "2025-12-31"));
+        let s = crate::disclosure::suppress(&t, 5).into_table();
+        let prk = s.rows.iter().position(|r| r[0] == crate::table::Cell::text("PRK")).unwrap_or(0);
+        assert_eq!(s.rows[prk][2], crate::table::Cell::Suppressed);
+        assert_eq!(s.rows[prk][4], crate::table::Cell::Suppressed, "total minus estimate would give the count");
+        assert_eq!(s.rows[prk][3], crate::table::Cell::Range(Range { low: 30_000, high: 50_000 }));
+        // The grand total is a range and the registered grand total is protected by complementary suppression.
+        assert!(crate::disclosure::audit(&s).is_empty());
+        let last = s.rows.len() - 1;
+        assert!(matches!(s.rows[last][3], crate::table::Cell::Range(_)));
+    }
 
     #[test]
     fn sums_with_estimates_are_ranges() {

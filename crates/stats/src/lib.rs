@@ -32,7 +32,7 @@ pub use categories::{AgeBracket, StatSex};
 pub use cli::{cli, run, StatsArgs, StatsCommand};
 pub use disclosure::{audit, suppress, suppress_owned, SuppressedTable};
 pub use error::StatsError;
-pub use estimate::{total_with_estimates, Estimate, Range};
+pub use estimate::{registered_with_estimates, total_with_estimates, Estimate, Range};
 pub use output::Format;
 pub use place::Place;
 pub use reference::ReferenceData;

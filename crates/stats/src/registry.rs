@@ -447,6 +447,19 @@ impl Stock {
         self.cells.values().map(|v| v[cat as usize]).sum()
     }
 
+    /// Everyone counted (all categories) per origin, e.g. for [`crate::estimate::registered_with_estimates`].
+    pub fn by_origin(&self) -> Vec<(Place, u64)> {
+        let mut out: Vec<(Place, u64)> = Vec::new();
+        for ((p, _, _), v) in &self.cells {
+            let n: u64 = v.iter().sum();
+            match out.last_mut() {
+                Some((q, m)) if q == p => *m += n,
+                _ => out.push((*p, n)),
+            }
+        }
+        out
+    }
+
     /// As a table: origin, sex, age bracket, one column per category and a total; with totals per origin and
     /// a grand total (margins published with the table and protected by disclosure control).
     pub fn to_table(&self, operation: &str) -> Table {
