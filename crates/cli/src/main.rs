@@ -103,6 +103,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The tamper-evident audit chain.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Show the jurisdiction profile shipped for a country (treaties, limitation, regional instruments).
     Jurisdiction {
         /// ISO3 country code.
@@ -120,6 +123,13 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute the audit chain, check every history event against its entry and every current
+    /// record against a replay of its history. Exits 1 at the first broken entry, naming it.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -234,6 +244,21 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Generate { households, seed, output } => generate(households, seed, &output),
         Command::Assess { file, jurisdiction, json } => assess(&file, &jurisdiction, json),
+        Command::Audit(AuditCmd::Verify) => {
+            let store = open(&cli.db).await?;
+            let r = store.verify_audit().await?;
+            store.close().await;
+            match &r.first_problem {
+                None => {
+                    println!("audit verified: {} chained entries, {} events, {} records replayed from their history; nothing altered, removed or reordered", r.entries, r.events, r.records_replayed);
+                    Ok(())
+                }
+                Some(p) => {
+                    let at = p.seq.map(|s| format!(" at audit entry {s}")).unwrap_or_default();
+                    bail!("AUDIT FAILED ({}){at}: {}", p.kind, p.detail)
+                }
+            }
+        }
         Command::Jurisdiction { country } => {
             let c = Iso3::parse(&country).map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", serde_json::to_string_pretty(&nansen_domain::convention::profile_for(c))?);

@@ -231,3 +231,24 @@ fn assess_reproduces_the_documented_examples() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("colour"));
     let _ = std::fs::remove_file(bad);
 }
+
+#[test]
+fn audit_verify_passes_untouched_and_names_the_first_broken_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let db = format!("sqlite://{}", path.display());
+    ok(&nansen(&db, &["demo", "--no-serve", "--households", "50"]));
+    let out = ok(&nansen(&db, &["audit", "verify"]));
+    assert!(out.contains("audit verified"), "{out}");
+    // An intruder with the database file edits an entry directly (sqlite3 is installed by .ci/run).
+    let st = std::process::Command::new("sqlite3")
+        .arg(&path)
+        .arg("DROP TRIGGER audit_append_only_update; UPDATE audit_log SET actor = 'intruder' WHERE seq = 7;")
+        .status()
+        .expect("the sqlite3 command-line tool is needed by this test (apt-get install sqlite3)");
+    assert!(st.success());
+    let o = nansen(&db, &["audit", "verify"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("entry_altered") && err.contains("audit entry 7"), "{err}");
+}

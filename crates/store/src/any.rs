@@ -156,6 +156,9 @@ impl Store for AnyStore {
     async fn counts(&self, op: OperationId) -> Result<Counts> {
         delegate!(self, s => s.counts(op))
     }
+    async fn verify_audit(&self) -> Result<crate::audit::AuditReport> {
+        delegate!(self, s => s.verify_audit())
+    }
 }
 
 impl crate::Protection for AnyStore {

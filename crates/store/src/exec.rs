@@ -24,6 +24,13 @@ pub(crate) struct Sql {
     pub history: &'static str,
     pub search_select: &'static str,
     pub counts: &'static str,
+    pub audit_head: &'static str,
+    pub audit_rows: &'static str,
+    pub all_events: &'static str,
+    pub persons_data: &'static str,
+    pub households_data: &'static str,
+    pub claims_state: &'static str,
+    pub protection_data: &'static str,
 }
 
 macro_rules! backend_impl {
@@ -156,6 +163,7 @@ macro_rules! backend_impl {
                         meta,
                         rows::to_raw(&serde_json::json!({"person_id": person_id, "relationship": relationship})),
                     ));
+                    ws.events.append(&mut own.events);
                     flush(conn, &own).await?;
                     Ok(Outcome::Person(rec))
                 }
@@ -178,8 +186,9 @@ macro_rules! backend_impl {
                         .await?;
                     let old: Vec<(&str, String)> = rows::terms_of(current.operation_id, *id, &current.details).into_iter().map(|t| (t.kind, t.term)).collect();
                     sqlx::query($SQL.delete_terms).bind(id.as_uuid()).bind(json_text(&old)).execute(&mut *conn).await?;
-                    let own = WriteSet { terms: rows::terms_of(rec.operation_id, *id, &rec.details), events: vec![ev], ..Default::default() };
+                    let own = WriteSet { terms: rows::terms_of(rec.operation_id, *id, &rec.details), ..Default::default() };
                     flush(conn, &own).await?;
+                    ws.events.push(ev);
                     Ok(Outcome::Person(rec))
                 }
                 Command::UpdateHousehold { id, expected_version, details, meta } => {
@@ -202,10 +211,10 @@ macro_rules! backend_impl {
                         .bind(current.version)
                         .execute(&mut *conn)
                         .await?;
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     Ok(Outcome::Household(rec))
                 }
-                Command::Protection(p) => apply_protection(conn, cache, p).await,
+                Command::Protection(p) => apply_protection(conn, ws, cache, p).await,
                 Command::Import { op, households, meta } => {
                     let country = country_of(conn, cache, *op).await?;
                     let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();
@@ -237,6 +246,8 @@ macro_rules! backend_impl {
         /// The writer side of this backend.
         pub(crate) struct $Backend {
             cache: std::sync::Mutex<HashMap<OperationId, Iso3>>,
+            /// The last audit entry (seq, hash), read from the database on the first batch.
+            audit_head: std::sync::Mutex<Option<(i64, String)>>,
         }
 
         impl crate::writer::Backend for $Backend {
@@ -244,7 +255,15 @@ macro_rules! backend_impl {
 
             async fn run(&self, conn: &mut $Conn, cmds: &mut [Command]) -> Result<Vec<CmdResult>, sqlx::Error> {
                 let mut cache = self.cache.lock().map(|c| c.clone()).unwrap_or_default();
+                let known_head = self.audit_head.lock().map(|h| h.clone()).unwrap_or(None);
                 let mut tx = conn.begin().await?;
+                let head = match known_head {
+                    Some(h) => h,
+                    None => match sqlx::query($SQL.audit_head).fetch_optional(&mut *tx).await? {
+                        Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
+                        None => (0, crate::audit::GENESIS.to_owned()),
+                    },
+                };
                 let mut ws = WriteSet::default();
                 let mut batch_keys = HashMap::new();
                 let mut results = Vec::with_capacity(cmds.len());
@@ -254,10 +273,14 @@ macro_rules! backend_impl {
                         Err(e) => results.push(Err(refuse_or_abort(e)?)),
                     }
                 }
+                let new_head = ws.chain_audit(head);
                 flush(&mut tx, &ws).await?;
                 tx.commit().await?;
                 if let Ok(mut c) = self.cache.lock() {
                     *c = cache;
+                }
+                if let Ok(mut h) = self.audit_head.lock() {
+                    *h = Some(new_head);
                 }
                 Ok(results)
             }
@@ -284,7 +307,7 @@ macro_rules! backend_impl {
 
         impl $Store {
             fn from_parts(pool: $Pool, writer_conn: $Conn) -> Self {
-                let writer = Writer::start($Backend { cache: Default::default() }, writer_conn);
+                let writer = Writer::start($Backend { cache: Default::default(), audit_head: Default::default() }, writer_conn);
                 Self { pool, writer }
             }
 
@@ -464,6 +487,132 @@ macro_rules! backend_impl {
             async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
                 let found = sqlx::query($SQL.history).bind(kind.as_str()).bind(id).fetch_all(&self.pool).await?;
                 found.iter().map(rows::event_from_row).collect()
+            }
+
+            async fn verify_audit(&self) -> Result<crate::audit::AuditReport> {
+                use crate::audit::{apply_changes, canonical, event_digest, AuditProblem, AuditReport, EntryFields, GENESIS};
+                let mut report = AuditReport { entries: 0, events: 0, records_replayed: 0, first_problem: None };
+                let problem = |kind: &'static str, seq: Option<i64>, detail: String| Some(AuditProblem { kind, seq, detail });
+                // 1. The chain.
+                let entries = sqlx::query($SQL.audit_rows).fetch_all(&self.pool).await?;
+                let mut prev = GENESIS.to_owned();
+                let mut audited: HashMap<Uuid, EntryFields> = HashMap::with_capacity(entries.len());
+                for (i, r) in entries.iter().enumerate() {
+                    let at: chrono::DateTime<chrono::Utc> = r.try_get(3)?;
+                    let f = EntryFields {
+                        seq: r.try_get(0)?,
+                        event_id: r.try_get::<Uuid, _>(1)?.to_string(),
+                        operation_id: r.try_get::<Uuid, _>(2)?.to_string(),
+                        at: rows::ts(at),
+                        actor: r.try_get(4)?,
+                        action: r.try_get(5)?,
+                        entity_kind: r.try_get(6)?,
+                        entity_id: r.try_get::<Uuid, _>(7)?.to_string(),
+                        version: r.try_get(8)?,
+                        data_hash: r.try_get(9)?,
+                        prev_hash: r.try_get(10)?,
+                    };
+                    let stored: String = r.try_get(11)?;
+                    report.entries += 1;
+                    let expected_seq = i as i64 + 1;
+                    if f.seq != expected_seq || f.prev_hash != prev {
+                        report.first_problem = problem(
+                            "entry_removed_or_reordered",
+                            Some(f.seq),
+                            format!("entry {} should follow entry {} (hash {}…), but it names {}…: an entry before it was removed or the order was changed", f.seq, expected_seq - 1, &prev[..12], &f.prev_hash[..12.min(f.prev_hash.len())]),
+                        );
+                        return Ok(report);
+                    }
+                    if f.hash() != stored {
+                        report.first_problem = problem("entry_altered", Some(f.seq), format!("entry {} does not match its hash: one of its fields was changed after it was written", f.seq));
+                        return Ok(report);
+                    }
+                    prev = stored;
+                    audited.insert(Uuid::parse_str(&f.event_id).unwrap_or_default(), f);
+                }
+                // 2. Every event against its entry.
+                let events = sqlx::query($SQL.all_events).fetch_all(&self.pool).await?;
+                let mut by_entity: HashMap<(EntityKind, Uuid), Vec<Event>> = HashMap::new();
+                let mut seen = 0usize;
+                for r in &events {
+                    let e = rows::event_from_row(r)?;
+                    report.events += 1;
+                    let Some(f) = audited.get(&e.id.as_uuid()) else {
+                        report.first_problem = problem("event_not_audited", None, format!("event {} ({} of {} {}) has no audit entry: it was inserted outside Nansen", e.id, e.kind.as_str(), e.entity_kind.as_str(), e.entity_id));
+                        return Ok(report);
+                    };
+                    seen += 1;
+                    let same = f.data_hash == event_digest(&e.data, e.reason.as_deref())
+                        && f.actor == e.actor
+                        && f.at == rows::ts(e.at)
+                        && f.action == e.kind.as_str()
+                        && f.entity_kind == e.entity_kind.as_str()
+                        && f.entity_id == e.entity_id.to_string()
+                        && f.version == e.version
+                        && f.operation_id == e.operation_id.to_string();
+                    if !same {
+                        report.first_problem = problem("event_altered", Some(f.seq), format!("event {} no longer matches audit entry {}: it was changed after it was written", e.id, f.seq));
+                        return Ok(report);
+                    }
+                    by_entity.entry((e.entity_kind, e.entity_id)).or_default().push(e);
+                }
+                if seen < audited.len() {
+                    let missing = audited.iter().filter(|(id, _)| !events.iter().any(|r| r.try_get::<Uuid, _>(0).ok() == Some(**id))).map(|(_, f)| f.seq).min();
+                    report.first_problem = problem("event_removed", missing, format!("{} audited event(s) are missing from the history; the first is audit entry {}", audited.len() - seen, missing.unwrap_or(0)));
+                    return Ok(report);
+                }
+                for v in by_entity.values_mut() {
+                    v.sort_by_key(|e| (e.version, e.id));
+                }
+                // 3. Current records against a replay of their history.
+                let replay = |kind: EntityKind, id: Uuid, start: fn(&Event) -> Option<serde_json::Value>| -> Option<serde_json::Value> {
+                    let hist = by_entity.get(&(kind, id))?;
+                    let mut state = start(hist.first()?)?;
+                    for e in hist.iter().skip(1) {
+                        apply_changes(&mut state, &e.data);
+                    }
+                    Some(state)
+                };
+                let checks: [(&str, EntityKind, fn(&Event) -> Option<serde_json::Value>, &str); 3] = [
+                    ($SQL.persons_data, EntityKind::Person, |e| e.data.get("details").cloned(), "person"),
+                    ($SQL.households_data, EntityKind::Household, |e| e.data.get("details").cloned(), "household"),
+                    ($SQL.protection_data, EntityKind::Protection, |_| serde_json::to_value(nansen_domain::protection::ProtectionRecord::default()).ok(), "protection record"),
+                ];
+                for (sql, kind, start, label) in checks {
+                    for r in sqlx::query(sql).fetch_all(&self.pool).await? {
+                        let id: Uuid = r.try_get(0)?;
+                        let text: String = r.try_get(1)?;
+                        let current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                        report.records_replayed += 1;
+                        let mut expected = replay(kind, id, start);
+                        if kind == EntityKind::Protection {
+                            // A protection record's history starts from the empty record.
+                            expected = by_entity.get(&(kind, id)).map(|hist| {
+                                let mut s = start(&hist[0]).unwrap_or_default();
+                                for e in hist {
+                                    apply_changes(&mut s, &e.data);
+                                }
+                                s
+                            });
+                        }
+                        if expected.as_ref().map(canonical) != Some(canonical(&current)) {
+                            report.first_problem = problem("record_altered", None, format!("{label} {id} differs from what its history records: it was changed outside Nansen"));
+                            return Ok(report);
+                        }
+                    }
+                }
+                for r in sqlx::query($SQL.claims_state).fetch_all(&self.pool).await? {
+                    let id: Uuid = r.try_get(0)?;
+                    let text: String = r.try_get(1)?;
+                    let current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                    report.records_replayed += 1;
+                    let expected = by_entity.get(&(EntityKind::Claim, id)).and_then(|h| h.iter().rev().find_map(|e| e.data.get("state").cloned()));
+                    if expected.as_ref().map(canonical) != Some(canonical(&current)) {
+                        report.first_problem = problem("record_altered", None, format!("claim {id} differs from what its history records: it was changed outside Nansen"));
+                        return Ok(report);
+                    }
+                }
+                Ok(report)
             }
 
             async fn counts(&self, op: OperationId) -> Result<Counts> {

@@ -93,7 +93,7 @@ macro_rules! protection_impl {
             }
         }
 
-        async fn write_protection(conn: &mut $Conn, current: &ProtectionView, record: ProtectionRecord, meta: &Meta, why: &str) -> Result<ProtectionView> {
+        async fn write_protection(conn: &mut $Conn, ws: &mut WriteSet, current: &ProtectionView, record: ProtectionRecord, meta: &Meta, why: &str) -> Result<ProtectionView> {
             let changes = nansen_domain::event::diff(&current.record, &record);
             if changes.is_empty() {
                 return Ok(current.clone());
@@ -128,7 +128,7 @@ macro_rules! protection_impl {
                 meta,
                 rows::to_raw(&serde_json::json!({ "changes": changes, "why": why })),
             );
-            flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+            ws.events.push(ev);
             Ok(ProtectionView { version, record, ..current.clone() })
         }
 
@@ -216,7 +216,7 @@ macro_rules! protection_impl {
         }
 
         /// Derivative status for the household of a principal applicant whose recognition became final.
-        async fn grant_derivative_status(conn: &mut $Conn, claim: &ClaimRecord, meta: &Meta) -> Result<()> {
+        async fn grant_derivative_status(conn: &mut $Conn, ws: &mut WriteSet, claim: &ClaimRecord, meta: &Meta) -> Result<()> {
             let Some(principal) = load_person(conn, claim.person_id.as_uuid()).await? else { return Ok(()) };
             if principal.relationship != Relationship::PrincipalApplicant {
                 return Ok(()); // relationships are recorded relative to the principal applicant only
@@ -238,12 +238,12 @@ macro_rules! protection_impl {
                 let decision = derivative_status(ClaimOutcome::Recognised, &facts);
                 let mut record = current.record.clone();
                 record.derivative = Some(DerivativeRecord { principal: principal.id, claim: claim.id, status: decision.status });
-                write_protection(conn, &current, record, meta, "family unity: the principal applicant's recognition became final").await?;
+                write_protection(conn, ws, &current, record, meta, "family unity: the principal applicant's recognition became final").await?;
             }
             Ok(())
         }
 
-        async fn apply_protection(conn: &mut $Conn, cache: &mut HashMap<OperationId, Iso3>, cmd: &ProtectionCommand) -> Result<Outcome> {
+        async fn apply_protection(conn: &mut $Conn, ws: &mut WriteSet, cache: &mut HashMap<OperationId, Iso3>, cmd: &ProtectionCommand) -> Result<Outcome> {
             match cmd {
                 ProtectionCommand::LodgeClaim { person, id, track, meta } => {
                     let p = load_person(conn, person.as_uuid()).await?.ok_or_else(|| rows::not_found("person", person))?;
@@ -268,7 +268,7 @@ macro_rules! protection_impl {
                         .execute(&mut *conn)
                         .await?;
                     let ev = rows::event_row(p.operation_id, EntityKind::Claim, id.as_uuid(), 1, EventKind::ClaimLodged, meta, rows::to_raw(&serde_json::json!({"person_id": person, "track": track, "state": state})));
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     Ok(Outcome::Claim(Box::new(ClaimRecord { id: *id, operation_id: p.operation_id, person_id: *person, version: 1, state, created_at: meta.at, updated_at: meta.at })))
                 }
                 ProtectionCommand::Act { claim, expected_version, action, role, meta } => {
@@ -302,10 +302,10 @@ macro_rules! protection_impl {
                         &m,
                         rows::to_raw(&serde_json::json!({"action": action, "role": role, "from": t.from, "state": t.state})),
                     );
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     let rec = ClaimRecord { version, state: t.state, updated_at: meta.at, ..current };
                     if matches!(rec.state.stage(), Stage::Final { outcome: ClaimOutcome::Recognised }) {
-                        grant_derivative_status(conn, &rec, meta).await?;
+                        grant_derivative_status(conn, ws, &rec, meta).await?;
                     }
                     Ok(Outcome::Claim(Box::new(rec)))
                 }
@@ -342,7 +342,7 @@ macro_rules! protection_impl {
                         meta,
                         rows::to_raw(&serde_json::json!({"assessment_id": id, "recommendation": result.get("recommendation")})),
                     );
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     Ok(Outcome::Assessment(Box::new(AssessmentRecord {
                         id: *id,
                         claim_id: *claim,
@@ -359,7 +359,7 @@ macro_rules! protection_impl {
                         return Err(rows::conflict("protection record", person, *expected_version, current.version));
                     }
                     let why = meta.reason.as_ref().map(|r| r.to_string()).unwrap_or_default();
-                    Ok(Outcome::ProtectionRecord(Box::new(write_protection(conn, &current, record.clone(), meta, &why).await?)))
+                    Ok(Outcome::ProtectionRecord(Box::new(write_protection(conn, ws, &current, record.clone(), meta, &why).await?)))
                 }
                 ProtectionCommand::RequestRemoval { op, id, request, reason, meta } => {
                     if request.persons.is_empty() || request.persons.len() > MAX_REMOVAL_PERSONS {
@@ -387,7 +387,7 @@ macro_rules! protection_impl {
                         meta,
                         rows::to_raw(&serde_json::json!({"persons": verdicts.len(), "allowed": allowed, "refused": verdicts.len() - allowed, "destination": request.destination, "kind": request.kind})),
                     );
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     let view = load_removal(conn, id.as_uuid()).await?.ok_or_else(|| rows::not_found("removal", id))?;
                     Ok(Outcome::Removal(Box::new(view)))
                 }
@@ -414,7 +414,7 @@ macro_rules! protection_impl {
                         meta,
                         rows::to_raw(&serde_json::json!({"executed_for": executed_for, "refused": verdicts.len() - executed_for.len()})),
                     );
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     let view = load_removal(conn, id.as_uuid()).await?.ok_or_else(|| rows::not_found("removal", id))?;
                     Ok(Outcome::Removal(Box::new(view)))
                 }
@@ -426,7 +426,7 @@ macro_rules! protection_impl {
                         }
                     }
                     let ev = rows::event_row(*op, EntityKind::Repatriation, *id, 1, EventKind::RepatriationEvaluated, meta, rows::to_raw(record));
-                    flush(conn, &WriteSet { events: vec![ev], ..Default::default() }).await?;
+                    ws.events.push(ev);
                     Ok(Outcome::Recorded(*id))
                 }
                 ProtectionCommand::SaveJurisdiction { profile, expected_version, meta } => {

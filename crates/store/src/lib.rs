@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 mod any;
+pub mod audit;
 mod exec;
 mod exec_protection;
 mod model;
@@ -153,4 +154,7 @@ pub trait Store: Send + Sync + 'static {
     fn history(&self, kind: EntityKind, id: Uuid) -> impl Future<Output = Result<Vec<Event>>> + Send;
     /// Counts for an operation.
     fn counts(&self, op: OperationId) -> impl Future<Output = Result<Counts>> + Send;
+    /// Checks the audit chain, every event against its entry, and the current state of every
+    /// person, household, claim and protection record against a replay of its history.
+    fn verify_audit(&self) -> impl Future<Output = Result<audit::AuditReport>> + Send;
 }

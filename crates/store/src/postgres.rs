@@ -30,6 +30,13 @@ pub(crate) const SQL: Sql = Sql {
     search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data::text, p.created_at, p.updated_at FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
+    audit_head: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    audit_rows: "SELECT seq, event_id, operation_id, at, actor, action, entity_kind, entity_id, version, data_hash, prev_hash, hash FROM audit_log ORDER BY seq",
+    all_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events",
+    persons_data: "SELECT id, data::text FROM persons",
+    households_data: "SELECT id, data::text FROM households",
+    claims_state: "SELECT id, state::text FROM claims",
+    protection_data: "SELECT person_id, data::text FROM protection_records",
 };
 
 const INSERT_HOUSEHOLDS: &str = "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
@@ -70,6 +77,10 @@ pub(crate) const PSQL: ProtectionSql = ProtectionSql {
     update_jurisdiction: "UPDATE jurisdiction_profiles SET version = $2, data = $3::jsonb, updated_at = $4 WHERE country = $1 AND version = $5",
 };
 
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, event_id, operation_id, at, actor, action, entity_kind, entity_id, version, data_hash, prev_hash, hash) \
+    SELECT seq, event_id, operation_id, at, actor, action, entity_kind, entity_id, version, data_hash, prev_hash, hash FROM jsonb_to_recordset($1::jsonb) \
+    AS x(seq bigint, event_id uuid, operation_id uuid, at timestamptz, actor text, action text, entity_kind text, entity_id uuid, version bigint, data_hash text, prev_hash text, hash text)";
+
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     t
 }
@@ -97,7 +108,8 @@ async fn flush_rows(conn: &mut PgConnection, ws: &crate::rows::WriteSet) -> Resu
     one(conn, INSERT_HOUSEHOLDS, &ws.households).await?;
     one(conn, INSERT_PERSONS, &ws.persons).await?;
     one(conn, INSERT_TERMS, &ws.terms).await?;
-    one(conn, INSERT_EVENTS, &ws.events).await
+    one(conn, INSERT_EVENTS, &ws.events).await?;
+    one(conn, INSERT_AUDIT, &ws.audit).await
 }
 
 backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts, flush_rows);

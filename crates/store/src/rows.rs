@@ -107,6 +107,23 @@ pub(crate) struct EventRow {
     pub data: Box<RawValue>,
 }
 
+/// One entry of the audit chain.
+#[derive(Debug, Serialize)]
+pub(crate) struct AuditRow {
+    pub seq: i64,
+    pub event_id: Uuid,
+    pub operation_id: Uuid,
+    pub at: String,
+    pub actor: String,
+    pub action: &'static str,
+    pub entity_kind: &'static str,
+    pub entity_id: Uuid,
+    pub version: i64,
+    pub data_hash: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
 /// Rows to insert, merged across the commands of one batch.
 #[derive(Debug, Default)]
 pub(crate) struct WriteSet {
@@ -114,6 +131,48 @@ pub(crate) struct WriteSet {
     pub persons: Vec<PersonRow>,
     pub terms: Vec<TermRow>,
     pub events: Vec<EventRow>,
+    pub audit: Vec<AuditRow>,
+}
+
+impl WriteSet {
+    /// Chains one audit entry to every event, after `head` (seq, hash); returns the new head.
+    pub(crate) fn chain_audit(&mut self, head: (i64, String)) -> (i64, String) {
+        let (mut seq, mut prev) = head;
+        for e in &self.events {
+            seq += 1;
+            let data: Value = serde_json::from_str(e.data.get()).unwrap_or(Value::Null);
+            let f = crate::audit::EntryFields {
+                seq,
+                event_id: e.id.to_string(),
+                operation_id: e.operation_id.to_string(),
+                at: e.at.clone(),
+                actor: e.actor.clone(),
+                action: e.kind.to_owned(),
+                entity_kind: e.entity_kind.to_owned(),
+                entity_id: e.entity_id.to_string(),
+                version: e.version,
+                data_hash: crate::audit::event_digest(&data, e.reason.as_deref()),
+                prev_hash: prev.clone(),
+            };
+            let hash = f.hash();
+            self.audit.push(AuditRow {
+                seq,
+                event_id: e.id,
+                operation_id: e.operation_id,
+                at: f.at,
+                actor: f.actor,
+                action: e.kind,
+                entity_kind: e.entity_kind,
+                entity_id: e.entity_id,
+                version: e.version,
+                data_hash: f.data_hash,
+                prev_hash: f.prev_hash,
+                hash: hash.clone(),
+            });
+            prev = hash;
+        }
+        (seq, prev)
+    }
 }
 
 pub(crate) fn to_value<T: Serialize>(v: &T) -> Value {

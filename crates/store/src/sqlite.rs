@@ -33,6 +33,13 @@ pub(crate) const SQL: Sql = Sql {
     search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data, p.created_at, p.updated_at FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
+    audit_head: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    audit_rows: "SELECT seq, event_id, operation_id, at, actor, action, entity_kind, entity_id, version, data_hash, prev_hash, hash FROM audit_log ORDER BY seq",
+    all_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events",
+    persons_data: "SELECT id, data FROM persons",
+    households_data: "SELECT id, data FROM households",
+    claims_state: "SELECT id, state FROM claims",
+    protection_data: "SELECT person_id, data FROM protection_records",
 };
 
 
@@ -132,6 +139,27 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
             .bind(r.reason.clone())
             .bind(text(&r.data))
     })
+    .await?;
+    insert_rows(
+        conn,
+        "INSERT INTO audit_log (seq, event_id, operation_id, at, actor, action, entity_kind, entity_id, version, data_hash, prev_hash, hash)",
+        12,
+        &ws.audit,
+        |q, r| {
+            q.bind(r.seq)
+                .bind(r.event_id)
+                .bind(r.operation_id)
+                .bind(r.at.clone())
+                .bind(r.actor.clone())
+                .bind(r.action)
+                .bind(r.entity_kind)
+                .bind(r.entity_id)
+                .bind(r.version)
+                .bind(r.data_hash.clone())
+                .bind(r.prev_hash.clone())
+                .bind(r.hash.clone())
+        },
+    )
     .await
 }
 

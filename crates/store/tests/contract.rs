@@ -508,6 +508,72 @@ async fn jurisdictions_can_be_edited(db: &TestDb) {
     assert_eq!(s.jurisdiction(ken).await.unwrap().version, 2);
 }
 
+/// Tampering scenarios: (name, SQL for SQLite, SQL for PostgreSQL, expected problem kind).
+const TAMPERING: &[(&str, &str, &str, &str)] = &[
+    (
+        "a person's record edited",
+        "UPDATE persons SET data = json_set(data, '$.given_name', 'Someone') WHERE rowid = (SELECT min(rowid) FROM persons)",
+        "UPDATE persons SET data = jsonb_set(data, '{given_name}', '\"Someone\"') WHERE id = (SELECT min(id::text)::uuid FROM persons)",
+        "record_altered",
+    ),
+    (
+        "an event's actor changed",
+        "DROP TRIGGER events_append_only_update; UPDATE events SET actor = 'nobody' WHERE rowid = (SELECT min(rowid) FROM events)",
+        "ALTER TABLE events DISABLE TRIGGER events_append_only; UPDATE events SET actor = 'nobody' WHERE id = (SELECT min(id::text)::uuid FROM events)",
+        "event_altered",
+    ),
+    (
+        "an audit entry removed",
+        "DROP TRIGGER audit_append_only_delete; DELETE FROM audit_log WHERE seq = 3",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_append_only; DELETE FROM audit_log WHERE seq = 3",
+        "entry_removed_or_reordered",
+    ),
+    (
+        "an audit entry altered",
+        "DROP TRIGGER audit_append_only_update; UPDATE audit_log SET actor = 'nobody' WHERE seq = 2",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_append_only; UPDATE audit_log SET actor = 'nobody' WHERE seq = 2",
+        "entry_altered",
+    ),
+    (
+        "an event removed",
+        "DROP TRIGGER events_append_only_delete; DELETE FROM events WHERE rowid = (SELECT max(rowid) FROM events)",
+        "ALTER TABLE events DISABLE TRIGGER events_append_only; DELETE FROM events WHERE id = (SELECT max(id::text)::uuid FROM events)",
+        "event_removed",
+    ),
+];
+
+async fn audit_detects_tampering(db: &TestDb) {
+    use nansen_domain::convention::procedure::Track;
+    // every scenario on its own copy of the same history
+    for (i, (name, sqlite_sql, pg_sql, kind)) in TAMPERING.iter().enumerate() {
+        let fresh = if db.url.starts_with("sqlite") { TestDb::sqlite().await } else { TestDb::postgres().await };
+        let s = fresh.open().await;
+        let op = operation(&s).await;
+        let r = s.register_household(op, family(), meta()).await.unwrap();
+        let p = &r.view.members[1];
+        let mut d = p.details.clone();
+        d.place_of_birth = Some(ShortText::parse("Hama").unwrap());
+        s.update_person(p.id, 1, d, meta().with_reason(Reason::parse("seen ID").unwrap())).await.unwrap();
+        s.lodge_claim(r.view.members[0].id, Track::Regular, meta()).await.unwrap();
+        let ok = s.verify_audit().await.unwrap();
+        assert!(ok.ok(), "untouched database reported {:?}", ok.first_problem);
+        assert_eq!(ok.entries, ok.events);
+        assert!(ok.entries >= 6 && ok.records_replayed >= 5, "{ok:?}");
+        s.close().await;
+        let sql = if fresh.url.starts_with("sqlite") { sqlite_sql } else { pg_sql };
+        for stmt in sql.split("; ") {
+            raw(&fresh, stmt).await.unwrap_or_else(|e| panic!("{name}: {stmt}: {e}"));
+        }
+        let s = fresh.open().await;
+        let report = s.verify_audit().await.unwrap();
+        let problem = report.first_problem.unwrap_or_else(|| panic!("{name}: not detected"));
+        assert_eq!(problem.kind, *kind, "{name} ({i}): {problem:?}");
+        assert!(!problem.detail.is_empty());
+        s.close().await;
+        fresh.cleanup().await;
+    }
+}
+
 macro_rules! contract {
     ($backend:ident, $make:expr) => {
         mod $backend {
@@ -535,6 +601,7 @@ macro_rules! contract {
             case!(claims_follow_the_state_machine);
             case!(removals_are_evaluated_person_by_person);
             case!(jurisdictions_can_be_edited);
+            case!(audit_detects_tampering);
         }
     };
 }
