@@ -16,9 +16,11 @@ The model is splink's documented recipe for person data, trained without labels:
 - output: pairs with match probability >= 0.5 (splink's natural threshold), as id_l,id_r,score.
 """
 import argparse
+import os
 import sys
 import time
 
+import duckdb
 import pandas as pd
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -91,7 +93,10 @@ def main():
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
     )
-    db = DuckDBAPI()
+    # DuckDB takes 80% of the machine's memory by default; on a shared machine cap it (it spills to
+    # disk beyond): SPLINK_MEMORY_LIMIT, default 8GB.
+    con = duckdb.connect(config={"memory_limit": os.environ.get("SPLINK_MEMORY_LIMIT", "8GB")})
+    db = DuckDBAPI(connection=con)
     sdfs = [db.register(f) for f in frames]
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings)
     deterministic = [block_on("given_name", "surname", "date_of_birth")]

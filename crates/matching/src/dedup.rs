@@ -19,7 +19,7 @@ pub struct DedupOptions {
     /// Show progress on stderr.
     pub progress: bool,
     /// The most records read in all (both files); more is refused with
-    /// [`MatchError::TooManyRecords`] before memory runs out. Default 6,000,000.
+    /// [`MatchError::TooManyRecords`] before memory runs out. Default 5,000,000.
     pub max_records: usize,
 }
 
@@ -30,7 +30,7 @@ impl Default for DedupOptions {
 }
 
 /// The default record budget (about 0.4 KiB per record plus candidate pairs stay below 4 GiB).
-pub const DEFAULT_MAX_RECORDS: usize = 6_000_000;
+pub const DEFAULT_MAX_RECORDS: usize = 5_000_000;
 
 /// What a file run did.
 #[derive(Debug, Clone)]
@@ -126,6 +126,9 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
         Some(t) => t,
         None => expected_f1_threshold(&mut scored, expected_matches),
     };
+    if data.n_left.is_none() {
+        implied_pairs(&mut scored, threshold);
+    }
     let file = std::fs::File::create(output).map_err(|e| MatchError::Io { path: output.into(), source: e })?;
     let mut w = std::io::BufWriter::new(file);
     let io = |e| MatchError::Io { path: output.into(), source: e };
@@ -191,6 +194,57 @@ fn expected_f1_threshold(scored: &mut [(u64, f32)], expected_matches: f64) -> f6
         }
     }
     best_t.max(MIN_KEPT)
+}
+
+/// Only links at least this probable are followed to imply a pair.
+const STRONG_LINK: f32 = 0.9;
+
+/// Pairs implied by two links (deduplication only). If A is B with probability p and B is C with
+/// probability q, then A is C with probability at least about p·q (A = B and B = C imply A = C;
+/// the two events are taken as independent). A pair (A, C) whose own score is lower — its records
+/// were corrupted differently, each closer to B — is raised to p·q when that reaches the
+/// threshold. Only strong links (at or above the threshold and [`STRONG_LINK`]) are followed, and
+/// only one step.
+fn implied_pairs(scored: &mut Vec<(u64, f32)>, threshold: f64) {
+    let t = threshold as f32;
+    let mut edges: Vec<(u32, u32, f32)> = Vec::new();
+    for &(p, s) in scored.iter() {
+        if s >= t.max(STRONG_LINK) {
+            let (a, b) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+            edges.push((a, b, s));
+            edges.push((b, a, s));
+        }
+    }
+    edges.sort_unstable_by_key(|e| (e.0, e.1));
+    let mut implied: Vec<(u64, f32)> = Vec::new();
+    let mut i = 0;
+    while i < edges.len() {
+        let mut j = i;
+        while j < edges.len() && edges[j].0 == edges[i].0 {
+            j += 1;
+        }
+        let nbrs = &edges[i..j];
+        // A record linked to very many others is a hub of namesakes, not a person: skip it.
+        if nbrs.len() <= 8 {
+            for (x, a) in nbrs.iter().enumerate() {
+                for c in &nbrs[x + 1..] {
+                    let q = a.2 * c.2;
+                    if q >= t {
+                        let (lo, hi) = (a.1.min(c.1), a.1.max(c.1));
+                        implied.push(((u64::from(lo) << 32) | u64::from(hi), q));
+                    }
+                }
+            }
+        }
+        i = j;
+    }
+    if implied.is_empty() {
+        return;
+    }
+    scored.extend(implied);
+    // Keep the highest score of each pair.
+    scored.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    scored.dedup_by_key(|x| x.0);
 }
 
 fn csv_field(out: &mut String, s: &str) {

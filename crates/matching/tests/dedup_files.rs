@@ -170,3 +170,10 @@ fn explain_pair_shows_swapped_names() {
     assert!(given.level.contains("swapped"), "{}", given.level);
     assert!(m.score > 0.5);
 }
+
+#[test]
+fn the_index_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Index>();
+    assert_send_sync::<Model>();
+}
