@@ -363,9 +363,14 @@ pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<(), StatsError> {
 
 /// The entry point the `nansen` binary calls for `nansen stats …`: runs and writes to standard output.
 pub fn cli(args: StatsArgs) -> Result<(), StatsError> {
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    run(&args, &mut lock)
+    let mut buf = Vec::new();
+    run(&args, &mut buf)?;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(&buf).and_then(|_| out.flush()) {
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(StatsError::from),
+    }
 }
 
 fn import(dir: &Path, into: &Path, check: bool, format: Format, out: &mut dyn Write) -> Result<(), StatsError> {

@@ -392,7 +392,7 @@ impl ReferenceData {
                 }
             });
         }
-        entries.sort_by_key(|((y, key), _)| {
+        entries.sort_by_cached_key(|((y, key), _)| {
             let mut r = [0u32; 4];
             for (k, g) in by.iter().enumerate() {
                 r[k] = keys.rank(*g, key[k]);
@@ -572,7 +572,7 @@ impl ReferenceData {
             }
         }
         let mut sorted: Vec<((u16, [u32; 4]), RatesAcc)> = acc.into_iter().collect();
-        sorted.sort_by_key(|((y, key), _)| {
+        sorted.sort_by_cached_key(|((y, key), _)| {
             let mut r = [0u32; 4];
             for (k, g) in q.by.iter().enumerate() {
                 r[k] = keys.rank(*g, key[k]);
