@@ -29,7 +29,8 @@ impl Default for DedupOptions {
     }
 }
 
-/// The default record budget (about 0.4 KiB per record plus candidate pairs stay below 4 GiB).
+/// The default record budget: about 0.7 KiB per record at peak (features, blocking keys, candidate
+/// pairs), so a run stays below 4 GiB.
 pub const DEFAULT_MAX_RECORDS: usize = 5_000_000;
 
 /// What a file run did.
@@ -258,6 +259,10 @@ fn csv_field(out: &mut String, s: &str) {
 }
 
 const CHUNK: usize = 50_000;
+/// The fewest bytes a useful row takes (an id, a name, a date and commas).
+const MIN_ROW_BYTES: u64 = 40;
+/// Peak memory per record of a whole run, roughly (features, blocking keys, candidate pairs).
+const BYTES_PER_RECORD: usize = 700;
 const MAX_ROW_ERRORS: usize = 100;
 
 /// Reads a CSV file into `data`; returns the number of records read.
@@ -267,6 +272,21 @@ fn read_csv(path: &Path, data: &mut Data, max_records: usize, bar: &ProgressBar)
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size == 0 {
         return Err(MatchError::Empty { path: p });
+    }
+    // A file big enough to hold more records than the budget is counted first (a fast pass that
+    // keeps nothing), so that an oversized input is refused at once instead of after minutes.
+    if size / MIN_ROW_BYTES > (max_records.saturating_sub(data.len())) as u64 {
+        bar.set_message(format!("counting the rows of {}", path.display()));
+        let f = std::fs::File::open(path).map_err(|e| MatchError::Io { path: p.clone(), source: e })?;
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(std::io::BufReader::with_capacity(1 << 20, f));
+        let mut rec = csv::ByteRecord::new();
+        let mut n = data.len();
+        while let Ok(true) = rdr.read_byte_record(&mut rec) {
+            n += 1;
+            if n > max_records {
+                return Err(MatchError::TooManyRecords { path: p, limit: max_records, bytes_per_record: BYTES_PER_RECORD });
+            }
+        }
     }
     bar.set_message(format!("reading {}", path.display()));
     bar.set_length(size);
@@ -356,7 +376,7 @@ fn read_csv(path: &Path, data: &mut Data, max_records: usize, bar: &ProgressBar)
             }
         }
         if start_count + row as usize > max_records {
-            return Err(MatchError::TooManyRecords { path: p, limit: max_records, bytes_per_record: 400 });
+            return Err(MatchError::TooManyRecords { path: p, limit: max_records, bytes_per_record: BYTES_PER_RECORD });
         }
         if batch.len() >= CHUNK {
             data.extend(std::mem::take(&mut batch));

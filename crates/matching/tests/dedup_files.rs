@@ -177,3 +177,14 @@ fn the_index_can_be_shared_between_threads() {
     assert_send_sync::<Index>();
     assert_send_sync::<Model>();
 }
+
+#[test]
+fn an_oversized_file_is_refused_before_it_is_read() {
+    let rows: String = (0..6).map(|i| format!("{i},Abdulrahman Mohammed Ali Hassan,Al-Hussaini\n")).collect();
+    let input = tmp("budget-count", &format!("id,given_name,surname\n{rows}"));
+    let out = input.with_file_name("pairs.csv");
+    let opts = nansen_matching::DedupOptions { max_records: 5, ..Default::default() };
+    let e = nansen_matching::dedup_files_with(&input, None, &out, &opts).unwrap_err();
+    assert!(matches!(e, MatchError::TooManyRecords { limit: 5, .. }), "{e}");
+    assert!(e.to_string().contains("split the input"), "{e}");
+}
