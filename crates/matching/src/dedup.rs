@@ -99,8 +99,7 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
     bar.set_message("blocking");
     bar.set_length(0);
     bar.set_position(0);
-    let rules = std::env::var("NANSEN_MATCHING_RULES").ok().and_then(|r| r.parse().ok()).unwrap_or(engine::ALL_RULES);
-    let pairs = engine::candidate_pairs(&data, rules);
+    let pairs = engine::candidate_pairs(&data, engine::ALL_RULES);
     let blocking_time = t1.elapsed();
 
     let t2 = Instant::now();
