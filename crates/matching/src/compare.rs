@@ -419,6 +419,8 @@ pub(crate) struct Comparison {
     pub surname_canon: u32,
     /// A citizenship both records share (`NONE` if none).
     pub shared_citizenship: u32,
+    /// The birth year both records share (0 if none).
+    pub shared_year: u16,
 }
 
 impl Comparison {
@@ -667,6 +669,7 @@ pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
         given_canon: gc,
         surname_canon: sc,
         shared_citizenship,
+        shared_year: if a.dob != 0 && a.dob >> 9 == b.dob >> 9 { (a.dob >> 9) as u16 } else { 0 },
     }
 }
 

@@ -332,7 +332,13 @@ pub(crate) fn patterns(d: &Data, pairs: &[u64], masked: &[usize]) -> Patterns {
 pub(crate) struct TfCounts {
     counts: FxHashMap<u64, u32>,
     totals: FxHashMap<u32, u64>,
+    years: FxHashMap<u16, u32>,
+    year_total: u64,
 }
+
+/// Marks a birth year in the frequency table (`tf_key(YEAR_MARK | year, NONE)`); the key of
+/// `YEAR_MARK` alone holds the chance that two records share a birth year.
+pub(crate) const YEAR_MARK: u32 = 0xC000_0000;
 
 /// The term-frequency key of a name part within a group (`NONE`: everybody).
 pub(crate) fn tf_key(canon: u32, group: u32) -> u64 {
@@ -358,7 +364,16 @@ impl TfCounts {
                 }
             }
         }
+        if f.dob != 0 {
+            *self.years.entry((f.dob >> 9) as u16).or_insert(0) += 1;
+            self.year_total += 1;
+        }
         touched
+    }
+
+    /// The share of records born in `year`, among records with a birth date.
+    pub fn year_share(&self, year: u16) -> Option<f64> {
+        Some(f64::from(*self.years.get(&year)?) / self.year_total.max(1) as f64)
     }
 
     /// The share of a key within its group.
@@ -371,6 +386,16 @@ impl TfCounts {
     /// All shares, and each citizenship's share of name parts (`tf_key(NONE, citizenship)`).
     pub fn shares(&self) -> FxHashMap<u64, f64> {
         let mut m: FxHashMap<u64, f64> = self.counts.keys().filter_map(|&k| Some((k, self.share(k)?))).collect();
+        let mut agree = 0f64;
+        for &y in self.years.keys() {
+            if let Some(s) = self.year_share(y) {
+                m.insert(tf_key(YEAR_MARK | u32::from(y), NONE), s);
+                agree += s * s;
+            }
+        }
+        if agree > 0.0 {
+            m.insert(tf_key(YEAR_MARK, NONE), agree);
+        }
         for &g in self.totals.keys() {
             if let Some(s) = self.group_share(g) {
                 m.insert(tf_key(NONE, g), s);

@@ -95,6 +95,12 @@ impl Index {
                 self.model.tf.insert(k, s);
             }
         }
+        if f.dob != 0 {
+            let y = (f.dob >> 9) as u16;
+            if let Some(s) = self.tf.year_share(y) {
+                self.model.tf.insert(engine::tf_key(engine::YEAR_MARK | u32::from(y), crate::compare::NONE), s);
+            }
+        }
         if let Some(s) = self.tf.group_share(f.cit[0]) {
             self.model.tf.insert(engine::tf_key(crate::compare::NONE, f.cit[0]), s);
         }

@@ -250,6 +250,18 @@ impl Model {
     /// Weight of a field, with term-frequency adjustments.
     fn field_weight(&self, f: usize, c: &Comparison) -> f64 {
         let level = c.levels[f];
+        if f == 2 && (4..=6).contains(&level) && c.shared_year != 0 {
+            // Agreeing on a birth year (and no more) weighs against how common that year is:
+            // many children are born in the years a registry covers, few people in 1950. The
+            // adjustment is log2(P(two records share a year) / share of this year).
+            use crate::engine::{tf_key, YEAR_MARK};
+            let none = crate::compare::NONE;
+            if let (Some(agree), Some(share)) =
+                (self.tf.get(&tf_key(YEAR_MARK, none)), self.tf.get(&tf_key(YEAR_MARK | u32::from(c.shared_year), none)))
+            {
+                return self.fast_weight(f, level) + (agree / share.max(1e-9)).log2();
+            }
+        }
         if level == 0 && (f == 0 || f == 1) {
             if let (Some((tf, _)), Some(u_avg)) = (self.name_tf(f, c), self.u_random.get(f).and_then(|u| u.first())) {
                 // Splink's adjustment: log2(u / tf) on top of log2(m / u), where u is the average
