@@ -103,6 +103,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find duplicate registrations within one CSV file, or link two files.
+    ///
+    /// Input: CSV with a header; columns recognised by name: id (required), given_name, surname,
+    /// full_name, name_original, date_of_birth (YYYY, YYYY-MM or YYYY-MM-DD), sex, place_of_birth,
+    /// citizenship, document_number, address; other columns are ignored. Output: CSV with header
+    /// id_l,id_r,score, one row per predicted match, score in [0,1]. The threshold is chosen from the
+    /// data by the fitted model unless --threshold is given. See docs/matching.md.
+    Dedup {
+        /// The (left) input file.
+        #[arg(long)]
+        input: PathBuf,
+        /// A second file to link against the first (linkage instead of deduplication).
+        #[arg(long)]
+        link: Option<PathBuf>,
+        /// Where to write the pairs.
+        #[arg(long)]
+        output: PathBuf,
+        /// Match probability above which a pair is reported, in [0,1].
+        #[arg(long)]
+        threshold: Option<f64>,
+    },
+    /// Statistics: UNHCR reference statistics and disclosure-controlled tables (see `nansen stats --help`).
+    Stats(nansen_stats::StatsArgs),
     /// The tamper-evident audit chain.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -244,6 +267,20 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Generate { households, seed, output } => generate(households, seed, &output),
         Command::Assess { file, jurisdiction, json } => assess(&file, &jurisdiction, json),
+        Command::Dedup { input, link, output, threshold } => {
+            let r = nansen_matching::dedup_files(&input, link.as_deref(), &output, threshold, true)?;
+            eprintln!(
+                "{} records{}, {} candidate pairs, {} matches at threshold {:.3} written to {}",
+                r.records,
+                r.linked_records.map(|n| format!(" linked with {n}")).unwrap_or_default(),
+                r.candidate_pairs,
+                r.matches,
+                r.threshold,
+                output.display()
+            );
+            Ok(())
+        }
+        Command::Stats(args) => Ok(nansen_stats::cli(args)?),
         Command::Audit(AuditCmd::Verify) => {
             let store = open(&cli.db).await?;
             let r = store.verify_audit().await?;

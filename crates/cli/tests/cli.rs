@@ -195,7 +195,7 @@ async fn postgres_acknowledged_write_survives_kill_9() {
 fn help_documents_every_command() {
     let o = Command::new(env!("CARGO_BIN_EXE_nansen")).arg("--help").output().unwrap();
     let h = String::from_utf8_lossy(&o.stdout);
-    for c in ["demo", "serve", "migrate", "operation", "import", "export"] {
+    for c in ["demo", "serve", "migrate", "operation", "import", "export", "assess", "audit", "dedup", "stats", "generate"] {
         assert!(h.contains(c), "{c} missing from --help");
     }
     assert!(Path::new(env!("CARGO_BIN_EXE_nansen")).exists());
@@ -251,4 +251,26 @@ fn audit_verify_passes_untouched_and_names_the_first_broken_entry() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("entry_altered") && err.contains("audit entry 7"), "{err}");
+}
+
+#[test]
+fn dedup_and_stats_are_wired() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.csv");
+    std::fs::write(
+        &input,
+        "id,given_name,surname,date_of_birth,sex,citizenship\n1,Mohammed,Al-Hassan,1980-03-01,M,SYR\n2,Muhammad,Alhassan,1980,M,SYR\n3,Fatima,Karimi,1992-07-09,F,AFG\n4,Deng,Garang,1975,M,SSD\n",
+    )
+    .unwrap();
+    let out = dir.path().join("pairs.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["dedup", "--input", input.to_str().unwrap(), "--output", out.to_str().unwrap(), "--threshold", "0.5"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pairs = std::fs::read_to_string(&out).unwrap();
+    assert!(pairs.starts_with("id_l,id_r,score"), "{pairs}");
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["dedup", "--input", empty.to_str().unwrap(), "--output", out.to_str().unwrap()]).output().unwrap();
+    assert!(!o.status.success());
+    let o = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["stats", "--help"]).output().unwrap();
+    assert!(o.status.success());
 }
