@@ -9,6 +9,7 @@
 //! function from data to data, so every rule can be tested with a table of cases.
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod case_number;
 pub mod convention;
 pub mod country;

@@ -259,6 +259,11 @@ impl SpecificNeed {
     pub fn as_str(&self) -> &str {
         self.0
     }
+    /// True for needs that reveal health, gender-based violence or torture: shown only to roles
+    /// with the sensitive-read permission ([`crate::access::Permission::SensitiveRead`]).
+    pub fn is_sensitive(&self) -> bool {
+        ["SM", "SV", "TR", "DS-MM", "DS-MS"].iter().any(|p| self.0.starts_with(p))
+    }
     /// Its English description.
     pub fn description(&self) -> &'static str {
         SPECIFIC_NEEDS.iter().find(|(c, _)| *c == self.0).map(|(_, d)| *d).unwrap_or("")

@@ -15,6 +15,7 @@
 //!   [`Store::health`] fail: the store fails closed instead of carrying on after a lost write.
 #![warn(missing_docs)]
 
+pub mod accounts;
 mod any;
 pub mod audit;
 mod exec;

@@ -1083,6 +1083,14 @@ pub struct Deadline {
     pub due: NaiveDate,
 }
 
+impl Role {
+    /// True when this role may take actions of this kind at all (the state machine still checks
+    /// the stage, the time limits and four-eyes rules).
+    pub fn may_take(self, action: ActionKind) -> bool {
+        permitted(self, action).is_ok()
+    }
+}
+
 /// Which roles may take which action (separation of duties, PS 2005 Unit 4 and §7.1.1).
 fn permitted(role: Role, action: ActionKind) -> Result<(), &'static str> {
     use ActionKind as A;
