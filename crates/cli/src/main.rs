@@ -1,6 +1,7 @@
 //! `nansen`: run, fill, migrate, import into and export from a Nansen registry.
 
 mod transfer;
+mod users;
 
 use anyhow::{bail, Context, Result};
 use chrono::Utc;
@@ -129,6 +130,11 @@ enum Command {
     /// The tamper-evident audit chain.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// User accounts: create, list, issue API tokens, disable, unlock, TOTP.
+    #[command(subcommand)]
+    User(users::UserCmd),
+    /// Print the authorization policy: every route, what it needs, which roles may use it.
+    Policy,
     /// Show the jurisdiction profile shipped for a country (treaties, limitation, regional instruments).
     Jurisdiction {
         /// ISO3 country code.
@@ -227,6 +233,11 @@ async fn run(cli: Cli) -> Result<()> {
                 "sqlite://nansen-demo.db".to_string()
             };
             let store = demo(&db, households, seed).await?;
+            let accounts = users::demo_accounts(&store).await?;
+            println!("Demo accounts (password for all: {}; demo only):", users::DEMO_PASSWORD);
+            for (name, role) in accounts {
+                println!("  {name:<14} {role}");
+            }
             if no_serve {
                 return Ok(());
             }
@@ -281,10 +292,25 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Stats(args) => Ok(nansen_stats::cli(args)?),
+        Command::User(cmd) => {
+            let store = open(&cli.db).await?;
+            let r = users::run(&store, cmd).await;
+            store.close().await;
+            r
+        }
+        Command::Policy => {
+            print!("{}", nansen_server::policy::markdown());
+            Ok(())
+        }
         Command::Audit(AuditCmd::Verify) => {
             let store = open(&cli.db).await?;
             let r = store.verify_audit().await?;
+            let access = store.accounts().verify_access_log().await?;
             store.close().await;
+            if let Some((seq, what)) = &access.first_break {
+                bail!("AUDIT FAILED (access log) at access-log entry {seq}: {what}");
+            }
+            println!("access log verified: {} chained entries", access.entries);
             match &r.first_problem {
                 None => {
                     println!("audit verified: {} chained entries, {} events, {} records replayed from their history; nothing altered, removed or reordered", r.entries, r.events, r.records_replayed);
@@ -542,7 +568,9 @@ async fn serve(store: AnyStore, addr: &str) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}; is another server running there? choose another with --addr"))?;
     let local = listener.local_addr()?;
     println!("Nansen is serving on http://{local}/  (API: http://{local}/api/v1, OpenAPI: http://{local}/api/openapi.json)");
-    println!("Accounts and sign-in are not built yet: the server listens on {local} only; do not expose it.");
+    if store.accounts().count().await? == 0 {
+        println!("This database has no accounts yet. Create the first administrator with:\n  nansen user create admin --name \"Your Name\" --role administrator --operation '*'");
+    }
     let _ = std::io::stdout().flush();
     let served = nansen_server::serve(AppState::new(store.clone()), listener).await;
     store.close().await;

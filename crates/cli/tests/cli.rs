@@ -148,9 +148,13 @@ fn start(db: &str, port: u16) -> std::process::Child {
 
 async fn acknowledged_write_survives_kill_9(db: &str) {
     ok(&nansen(db, &["operation", "create", "--code", "BGD-CXB", "--name", "Cox's Bazar", "--country", "BGD"]));
+    ok(&nansen(db, &["user", "create", "clerk.kill", "--name", "Clerk", "--role", "registration_clerk", "--operation", "*"]));
+    let token = ok(&nansen(db, &["user", "token", "clerk.kill", "--name", "durability test"])).trim().to_string();
+    let mut auth = reqwest::header::HeaderMap::new();
+    auth.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
     let port = free_port();
     let mut child = start(db, port);
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder().default_headers(auth.clone()).build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let ops: serde_json::Value = client.get(format!("{base}/api/v1/operations")).send().await.unwrap().json().await.unwrap();
     let op = ops[0]["id"].as_str().unwrap().to_string();
@@ -169,7 +173,7 @@ async fn acknowledged_write_survives_kill_9(db: &str) {
     child.kill().unwrap(); // SIGKILL: no shutdown, no flush
     child.wait().unwrap();
     let mut child = start(db, port);
-    let client = reqwest::Client::new(); // the old connections died with the server
+    let client = reqwest::Client::builder().default_headers(auth).build().unwrap(); // the old connections died with the server
     for id in &ids {
         let r = client.get(format!("{base}/api/v1/persons/{id}")).send().await.unwrap();
         assert_eq!(r.status(), 200, "{id} was acknowledged but lost");

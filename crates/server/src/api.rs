@@ -2,24 +2,23 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::json::JsonBody;
+use crate::auth::Principal;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use nansen_domain::access::Permission;
 use nansen_domain::{
-    Actor, DeterminingAuthority, EntityKind, Event, HouseholdDetails, HouseholdId, HouseholdInput, Iso3, NewHousehold, Operation, OperationCode,
+    DeterminingAuthority, EntityKind, Event, HouseholdDetails, HouseholdId, HouseholdInput, Iso3, NewHousehold, Operation, OperationCode,
     OperationId, PersonDetails, PersonId, PersonInput, Reason, Relationship, ShortText, ValidationErrors,
 };
 use nansen_store::{HouseholdView, Meta, PersonRecord, SearchQuery, Store, MAX_PAGE};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
-
-/// The header that names the acting user until sign-in lands (see ARCHITECTURE.md).
-pub const ACTOR_HEADER: &str = "x-nansen-actor";
 
 /// Routes of the API.
 pub fn routes() -> Router<AppState> {
@@ -52,7 +51,10 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::claim_assessments, crate::protection_api::assess_facts, crate::protection_api::get_protection,
         crate::protection_api::put_protection, crate::protection_api::request_removal, crate::protection_api::get_removal,
         crate::protection_api::execute_removal, crate::protection_api::get_jurisdiction, crate::protection_api::put_jurisdiction,
-        crate::protection_api::request_repatriation, crate::protection_api::get_repatriation
+        crate::protection_api::request_repatriation, crate::protection_api::get_repatriation, crate::protection_api::get_status,
+        crate::account_api::me, crate::account_api::change_password, crate::account_api::my_token, crate::account_api::list_users,
+        crate::account_api::create_user, crate::account_api::get_user, crate::account_api::update_user, crate::account_api::user_token,
+        crate::account_api::access_log
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -61,17 +63,35 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::ProtectionDto, crate::protection_api::ProtectionUpdateRequest, crate::protection_api::RemovalRequestBody,
         crate::protection_api::RemovalDto, crate::protection_api::ExecuteRemovalRequest, crate::protection_api::AssessRequest,
         crate::protection_api::AssessmentDto, crate::protection_api::JurisdictionDto, crate::protection_api::JurisdictionUpdateRequest,
-        crate::protection_api::RepatriationBody, crate::protection_api::RepatriationDto
+        crate::protection_api::RepatriationBody, crate::protection_api::RepatriationDto, crate::protection_api::StatusDto,
+        crate::account_api::UserDto, crate::account_api::MeDto, crate::account_api::PasswordChange, crate::account_api::TokenRequest,
+        crate::account_api::TokenDto, crate::account_api::NewUserRequest, crate::account_api::UserUpdateRequest, crate::account_api::UserUpdateDto,
+        crate::account_api::TotpDto
     )),
+    modifiers(&Security),
     tags(
         (name = "registration", description = "Persons and households"),
         (name = "operations", description = "Offices and their countries"),
         (name = "procedure", description = "Refugee status determination: claims, steps, assessments"),
         (name = "protection", description = "Protection records, the non-refoulement guard and removals"),
-        (name = "jurisdictions", description = "Which instruments bind a country of asylum")
-    )
+        (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
+        (name = "accounts", description = "Users, roles, tokens and the access log")
+    ),
+    security(("token" = []), ("session" = []))
 )]
 pub struct ApiDoc;
+
+/// Declares how clients authenticate: an API token, or the browser's session cookie.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token from `nansen user token` or POST /api/v1/me/tokens")).build()));
+        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+    }
+}
 
 #[utoipa::path(get, path = "/api/openapi.json", responses((status = 200, description = "This document")))]
 async fn openapi() -> Response {
@@ -143,11 +163,34 @@ pub struct PersonDto {
     pub updated_at: DateTime<Utc>,
     /// Biodata.
     pub person: PersonInput,
+    /// Specific needs withheld from this viewer (health, violence, torture) for lack of the
+    /// sensitive-read permission.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub restricted_needs: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl PersonDto {
+    /// The person as `viewer` may see it: without health, violence and torture needs unless their
+    /// roles carry the sensitive-read permission (the count of hidden needs is shown instead).
+    pub fn view(p: &PersonRecord, viewer: &Principal) -> Self {
+        let mut d = Self::from(p);
+        if !viewer.may(Permission::SensitiveRead) {
+            let before = d.person.specific_needs.len();
+            d.person.specific_needs = p.details.specific_needs.iter().filter(|n| !n.is_sensitive()).map(ToString::to_string).collect();
+            d.restricted_needs = before - d.person.specific_needs.len();
+        }
+        d
+    }
 }
 
 impl From<&PersonRecord> for PersonDto {
     fn from(p: &PersonRecord) -> Self {
         Self {
+            restricted_needs: 0,
             id: p.id.as_uuid(),
             operation_id: p.operation_id.as_uuid(),
             household_id: p.household_id.as_uuid(),
@@ -183,6 +226,15 @@ pub struct HouseholdDto {
     pub updated_at: DateTime<Utc>,
     /// Members, principal applicant first.
     pub members: Vec<PersonDto>,
+}
+
+impl HouseholdDto {
+    /// The household as `viewer` may see it (see [`PersonDto::view`]).
+    pub fn view(v: &HouseholdView, viewer: &Principal) -> Self {
+        let mut d = Self::from(v);
+        d.members = v.members.iter().map(|m| PersonDto::view(m, viewer)).collect();
+        d
+    }
 }
 
 impl From<&HouseholdView> for HouseholdDto {
@@ -281,18 +333,8 @@ pub struct SearchParams {
     pub offset: Option<String>,
 }
 
-pub(crate) fn actor(headers: &HeaderMap) -> ApiResult<Actor> {
-    match headers.get(ACTOR_HEADER) {
-        None => Actor::parse("api").map_err(|e| ApiError::field(ACTOR_HEADER, e.code, e.message)),
-        Some(v) => {
-            let s = v.to_str().map_err(|_| ApiError::field(ACTOR_HEADER, "invalid_actor", "the actor header must be plain ASCII"))?;
-            Actor::parse(s).map_err(|e| ApiError::field(ACTOR_HEADER, e.code, e.message))
-        }
-    }
-}
-
-pub(crate) fn meta(s: &AppState, headers: &HeaderMap, reason: Option<&str>) -> ApiResult<Meta> {
-    let mut m = Meta { actor: actor(headers)?, at: s.now(), reason: None };
+pub(crate) fn meta(s: &AppState, p: &Principal, reason: Option<&str>) -> ApiResult<Meta> {
+    let mut m = Meta { actor: p.actor(), at: s.now(), reason: None };
     if let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) {
         m.reason = Some(Reason::parse(r).map_err(|e| ApiError::field("reason", e.code, e.message))?);
     }
@@ -319,24 +361,26 @@ pub(crate) fn with_etag(version: i64, body: impl IntoResponse) -> Response {
 }
 
 #[utoipa::path(get, path = "/api/v1/operations", tag = "operations", responses((status = 200, body = [OperationDto])))]
-async fn list_operations(State(s): State<AppState>) -> ApiResult<Json<Vec<OperationDto>>> {
-    Ok(Json(s.store.operations().await?.iter().map(OperationDto::from).collect()))
+async fn list_operations(State(s): State<AppState>, p: Principal) -> ApiResult<Json<Vec<OperationDto>>> {
+    Ok(Json(s.store.operations().await?.iter().filter(|o| p.user.operations.includes(o.id)).map(OperationDto::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/operations", tag = "operations", request_body = OperationInput,
     responses((status = 201, body = OperationDto), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody)))]
-async fn create_operation(State(s): State<AppState>, headers: HeaderMap, JsonBody(input): JsonBody<OperationInput>) -> ApiResult<Response> {
+async fn create_operation(State(s): State<AppState>, p: Principal, JsonBody(input): JsonBody<OperationInput>) -> ApiResult<Response> {
     let mut e = ValidationErrors::new();
     let code = e.check("code", OperationCode::parse(&input.code));
     let name = e.check("name", ShortText::parse(&input.name));
     let country = e.check("country", Iso3::parse(&input.country));
     let op = e.finish(|| Some(Operation { id: OperationId::generate(), code: code?, name: name?, country: country?, authority: input.authority }))?;
-    let op = s.store.create_operation(op, meta(&s, &headers, None)?).await?;
+    let op = s.store.create_operation(op, meta(&s, &p, None)?).await?;
     Ok((StatusCode::CREATED, Json(OperationDto::from(&op))).into_response())
 }
 
-pub(crate) async fn operation_exists(s: &AppState, id: &str) -> ApiResult<OperationId> {
+/// The operation named in a path, if it exists and is one of the user's (else 404 either way).
+pub(crate) async fn operation_exists(s: &AppState, p: &Principal, id: &str) -> ApiResult<OperationId> {
     let op: OperationId = parse_id("operation", id)?;
+    p.scope(op, "operation", id)?;
     if !s.operation_exists(op).await? {
         return Err(not_found("operation", id));
     }
@@ -350,14 +394,14 @@ pub(crate) async fn operation_exists(s: &AppState, id: &str) -> ApiResult<Operat
 async fn register_household(
     State(s): State<AppState>,
     Path(op): Path<String>,
-    headers: HeaderMap,
+    p: Principal,
     JsonBody(input): JsonBody<HouseholdInput>,
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
-    let op = operation_exists(&s, &op).await?;
-    let r = s.store.register_household(op, household, meta(&s, &headers, None)?).await?;
+    let op = operation_exists(&s, &p, &op).await?;
+    let r = s.store.register_household(op, household, meta(&s, &p, None)?).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(HouseholdDto::from(&r.view))).into_response())
+    Ok((status, Json(HouseholdDto::view(&r.view, &p))).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/persons", tag = "registration", request_body = PersonInput,
@@ -366,22 +410,21 @@ async fn register_household(
 async fn register_person(
     State(s): State<AppState>,
     Path(op): Path<String>,
-    headers: HeaderMap,
+    p: Principal,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> ApiResult<Response> {
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
-    let op = operation_exists(&s, &op).await?;
+    let op = operation_exists(&s, &p, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let r = s.store.register_household(op, household, meta(&s, &headers, None)?).await?;
-    Ok((StatusCode::CREATED, Json(HouseholdDto::from(&r.view))).into_response())
+    let r = s.store.register_household(op, household, meta(&s, &p, None)?).await?;
+    Ok((StatusCode::CREATED, Json(HouseholdDto::view(&r.view, &p))).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registration", params(("id" = Uuid, Path, description = "Household")),
     responses((status = 200, body = HouseholdDto, headers(("ETag" = String, description = "The version"))), (status = 404, body = ErrorBody)))]
-async fn get_household(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let hid: HouseholdId = parse_id("household", &id)?;
-    let v = s.store.household(hid).await?.ok_or_else(|| not_found("household", &id))?;
-    Ok(with_etag(v.household.version, Json(HouseholdDto::from(&v))))
+async fn get_household(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Response> {
+    let v = load_household(&s, &p, &id).await?;
+    Ok(with_etag(v.household.version, Json(HouseholdDto::view(&v, &p))))
 }
 
 #[utoipa::path(put, path = "/api/v1/households/{id}", tag = "registration", request_body = UpdateHouseholdRequest, params(("id" = Uuid, Path, description = "Household")),
@@ -389,11 +432,11 @@ async fn get_household(State(s): State<AppState>, Path(id): Path<String>) -> Api
 async fn update_household(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    p: Principal,
     JsonBody(req): JsonBody<UpdateHouseholdRequest>,
 ) -> ApiResult<Response> {
-    let hid: HouseholdId = parse_id("household", &id)?;
-    let current = s.store.household(hid).await?.ok_or_else(|| not_found("household", &id))?;
+    let current = load_household(&s, &p, &id).await?;
+    let hid = current.household.id;
     let input = HouseholdInput {
         registration_key: current.household.details.registration_key.as_ref().map(|k| k.to_string()),
         arrival_date: req.household.arrival_date,
@@ -407,10 +450,10 @@ async fn update_household(
     if !prefixed.is_empty() {
         return Err(prefixed.into());
     }
-    let m = meta(&s, &headers, req.reason.as_deref())?;
+    let m = meta(&s, &p, req.reason.as_deref())?;
     s.store.update_household(hid, req.version, details, m).await?;
     let v = s.store.household(hid).await?.ok_or_else(|| not_found("household", &id))?;
-    Ok(with_etag(v.household.version, Json(HouseholdDto::from(&v))))
+    Ok(with_etag(v.household.version, Json(HouseholdDto::view(&v, &p))))
 }
 
 #[utoipa::path(post, path = "/api/v1/households/{id}/members", tag = "registration", request_body = AddMemberRequest, params(("id" = Uuid, Path, description = "Household")),
@@ -418,10 +461,10 @@ async fn update_household(
 async fn add_member(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    p: Principal,
     JsonBody(req): JsonBody<AddMemberRequest>,
 ) -> ApiResult<Response> {
-    let hid: HouseholdId = parse_id("household", &id)?;
+    let hid = load_household(&s, &p, &id).await?.household.id;
     let mut e = ValidationErrors::new();
     let rel = e.check("relationship", Relationship::parse(&req.relationship));
     if rel == Some(Relationship::PrincipalApplicant) {
@@ -435,27 +478,25 @@ async fn add_member(
         }
     };
     let (rel, person) = e.finish(|| Some((rel?, person?)))?;
-    let p = s.store.add_member(hid, req.version, rel, person, meta(&s, &headers, req.reason.as_deref())?).await?;
-    Ok((StatusCode::CREATED, Json(PersonDto::from(&p))).into_response())
+    let added = s.store.add_member(hid, req.version, rel, person, meta(&s, &p, req.reason.as_deref())?).await?;
+    Ok((StatusCode::CREATED, Json(PersonDto::view(&added, &p))).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{id}/history", tag = "registration", params(("id" = Uuid, Path, description = "Household")),
     responses((status = 200, body = [Event]), (status = 404, body = ErrorBody)))]
-async fn household_history(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
-    let hid: HouseholdId = parse_id("household", &id)?;
+async fn household_history(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
+    let hid = load_household(&s, &p, &id).await?.household.id;
     let h = s.store.history(EntityKind::Household, hid.as_uuid()).await?;
-    if h.is_empty() {
-        return Err(not_found("household", &id));
-    }
-    Ok(Json(h))
+    Ok(Json(redact_events(h, &p)))
 }
 
 #[utoipa::path(get, path = "/api/v1/persons", tag = "registration", params(SearchParams),
     responses((status = 200, body = PersonPage), (status = 400, body = ErrorBody)))]
-async fn search_persons(State(s): State<AppState>, Query(p): Query<SearchParams>) -> ApiResult<Json<PersonPage>> {
-    let q = search_query(&p)?;
+async fn search_persons(State(s): State<AppState>, p: Principal, Query(params): Query<SearchParams>) -> ApiResult<Json<PersonPage>> {
+    let q = scoped_search(&p, search_query(&params)?)?;
     let page = s.store.search(&q).await?;
-    Ok(Json(PersonPage { items: page.items.iter().map(PersonDto::from).collect(), total: page.total, limit: page.limit, offset: page.offset }))
+    let items = page.items.iter().filter(|x| p.disclosure(&x.details.citizenship, "person", "").is_ok()).map(|x| PersonDto::view(x, &p)).collect();
+    Ok(Json(PersonPage { items, total: page.total, limit: page.limit, offset: page.offset }))
 }
 
 pub(crate) fn search_query(p: &SearchParams) -> ApiResult<SearchQuery> {
@@ -491,10 +532,9 @@ pub(crate) fn search_query(p: &SearchParams) -> ApiResult<SearchQuery> {
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "registration", params(("id" = Uuid, Path, description = "Person")),
     responses((status = 200, body = PersonDto, headers(("ETag" = String, description = "The version"))), (status = 404, body = ErrorBody)))]
-async fn get_person(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let pid: PersonId = parse_id("person", &id)?;
-    let p = s.store.person(pid).await?.ok_or_else(|| not_found("person", &id))?;
-    Ok(with_etag(p.version, Json(PersonDto::from(&p))))
+async fn get_person(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Response> {
+    let person = load_person(&s, &p, &id).await?;
+    Ok(with_etag(person.version, Json(PersonDto::view(&person, &p))))
 }
 
 #[utoipa::path(put, path = "/api/v1/persons/{id}", tag = "registration", request_body = UpdatePersonRequest, params(("id" = Uuid, Path, description = "Person")),
@@ -502,26 +542,95 @@ async fn get_person(State(s): State<AppState>, Path(id): Path<String>) -> ApiRes
 async fn update_person(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    p: Principal,
     JsonBody(req): JsonBody<UpdatePersonRequest>,
 ) -> ApiResult<Response> {
-    let pid: PersonId = parse_id("person", &id)?;
-    let details = PersonDetails::parse(&req.person, s.now().date_naive()).map_err(|e| {
-        let mut p = ValidationErrors::new();
-        p.extend_prefixed("person", e);
-        p
+    let current = load_person(&s, &p, &id).await?;
+    let mut details = PersonDetails::parse(&req.person, s.now().date_naive()).map_err(|e| {
+        let mut v = ValidationErrors::new();
+        v.extend_prefixed("person", e);
+        v
     })?;
-    let p = s.store.update_person(pid, req.version, details, meta(&s, &headers, req.reason.as_deref())?).await?;
-    Ok(with_etag(p.version, Json(PersonDto::from(&p))))
+    if !p.may(Permission::SensitiveRead) {
+        // The editor never saw the sensitive needs, so their absence is not a removal: keep them.
+        for n in current.details.specific_needs.iter().filter(|n| n.is_sensitive()) {
+            if !details.specific_needs.contains(n) {
+                details.specific_needs.push(*n);
+            }
+        }
+    }
+    let updated = s.store.update_person(current.id, req.version, details, meta(&s, &p, req.reason.as_deref())?).await?;
+    Ok(with_etag(updated.version, Json(PersonDto::view(&updated, &p))))
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/history", tag = "registration", params(("id" = Uuid, Path, description = "Person")),
     responses((status = 200, body = [Event]), (status = 404, body = ErrorBody)))]
-async fn person_history(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
-    let pid: PersonId = parse_id("person", &id)?;
-    let h = s.store.history(EntityKind::Person, pid.as_uuid()).await?;
-    if h.is_empty() {
-        return Err(not_found("person", &id));
+async fn person_history(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
+    let person = load_person(&s, &p, &id).await?;
+    let h = s.store.history(EntityKind::Person, person.id.as_uuid()).await?;
+    Ok(Json(redact_events(h, &p)))
+}
+
+/// A person the user may see: in one of their operations and not a citizen of the State they act
+/// for. Anything else is the same 404 as a person that does not exist.
+pub(crate) async fn load_person(s: &AppState, p: &Principal, id: &str) -> ApiResult<PersonRecord> {
+    let pid: PersonId = parse_id("person", id)?;
+    let person = s.store.person(pid).await?.ok_or_else(|| not_found("person", id))?;
+    p.scope(person.operation_id, "person", id)?;
+    p.disclosure(&person.details.citizenship, "person", id)?;
+    Ok(person)
+}
+
+/// A household the user may see (see [`load_person`]; every member is checked).
+pub(crate) async fn load_household(s: &AppState, p: &Principal, id: &str) -> ApiResult<HouseholdView> {
+    let hid: HouseholdId = parse_id("household", id)?;
+    let v = s.store.household(hid).await?.ok_or_else(|| not_found("household", id))?;
+    p.scope(v.household.operation_id, "household", id)?;
+    for m in &v.members {
+        p.disclosure(&m.details.citizenship, "household", id)?;
     }
-    Ok(Json(h))
+    Ok(v)
+}
+
+/// A search limited to the user's operations: a user of one operation searches it; a user of several
+/// names one; an operation outside the scope is refused like a missing one.
+pub(crate) fn scoped_search(p: &Principal, mut q: SearchQuery) -> ApiResult<SearchQuery> {
+    match (&p.user.operations, q.operation) {
+        (_, Some(op)) => p.scope(op, "operation", &op.to_string())?,
+        (nansen_store::accounts::OperationScope::All, None) => {}
+        (nansen_store::accounts::OperationScope::Only(v), None) if v.len() == 1 => q.operation = v.first().copied(),
+        (nansen_store::accounts::OperationScope::Only(_), None) => {
+            return Err(ApiError::BadQuery { field: "operation".into(), message: "you work in several operations: name the one to search with operation=ID".into() })
+        }
+    }
+    Ok(q)
+}
+
+/// History events as `viewer` may see them: sensitive specific needs removed from the recorded
+/// values unless their roles carry the sensitive-read permission.
+pub(crate) fn redact_events(mut events: Vec<Event>, viewer: &Principal) -> Vec<Event> {
+    if viewer.may(Permission::SensitiveRead) {
+        return events;
+    }
+    fn sensitive(v: &serde_json::Value) -> bool {
+        v.as_str().and_then(|c| nansen_domain::person::SpecificNeed::parse(c).ok()).is_some_and(|n| n.is_sensitive())
+    }
+    // Every array below a `specific_needs` key (the value itself, or the before/after of a change).
+    fn walk(v: &mut serde_json::Value, in_needs: bool) {
+        match v {
+            serde_json::Value::Object(m) => m.iter_mut().for_each(|(k, x)| walk(x, in_needs || k == "specific_needs")),
+            serde_json::Value::Array(a) => {
+                if in_needs {
+                    a.retain(|n| !sensitive(n));
+                }
+                a.iter_mut().for_each(|x| walk(x, in_needs));
+            }
+            serde_json::Value::String(_) if in_needs && sensitive(v) => *v = serde_json::Value::String("restricted".into()),
+            _ => {}
+        }
+    }
+    for e in &mut events {
+        walk(&mut e.data, false);
+    }
+    events
 }

@@ -58,6 +58,18 @@ pub enum ApiError {
         /// What was wrong.
         message: String,
     },
+    /// No valid session or token came with the request.
+    #[error("sign in first: send a session cookie from /login or an API token as `Authorization: Bearer …`")]
+    Unauthenticated,
+    /// The signed-in user's roles do not carry the permission this request needs.
+    #[error("your roles do not allow this ({0} is needed); ask your administrator if your work requires it")]
+    Forbidden(String),
+    /// The request came without the form's or header's CSRF token, or from another site.
+    #[error("this form has expired or came from another site; reload the page and submit it again")]
+    Csrf,
+    /// Too many failed sign-ins.
+    #[error("{0}")]
+    Throttled(String),
     /// A storage error.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -107,6 +119,10 @@ impl ApiError {
                     current_version: None,
                 },
             ),
+            ApiError::Unauthenticated => (StatusCode::UNAUTHORIZED, d("unauthenticated", self.to_string())),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, d("forbidden", self.to_string())),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, d("csrf", self.to_string())),
+            ApiError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, d("throttled", self.to_string())),
             ApiError::Store(e) => match e {
                 StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, d("not_found", e.to_string())),
                 StoreError::Conflict { current, .. } => (

@@ -7,10 +7,13 @@
 //! `parse` calls); nothing unparsed reaches the store. Errors leave through [`error::ApiError`].
 #![warn(missing_docs)]
 
+pub mod account_api;
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod json;
 pub mod pages;
+pub mod policy;
 pub mod protection_api;
 
 use axum::extract::State;
@@ -31,6 +34,14 @@ pub struct AppState {
     known_operations: std::sync::Arc<std::sync::RwLock<std::collections::HashSet<nansen_domain::OperationId>>>,
     /// The clock every write is stamped with (replaceable in tests that need time to pass).
     clock: Clock,
+    /// Accounts, sessions and tokens.
+    pub accounts: nansen_store::accounts::Accounts,
+    /// The access-log writer.
+    pub access_log: auth::AccessLog,
+    /// Sign-in settings.
+    pub auth: auth::AuthConfig,
+    /// Failed sign-ins per address.
+    pub throttle: std::sync::Arc<auth::Throttle>,
 }
 
 /// Where handlers read the time from.
@@ -55,8 +66,24 @@ impl Clock {
 
 impl AppState {
     /// State over a store, on the system clock.
+    /// Must be called inside a Tokio runtime (it starts the access-log writer).
     pub fn new(store: AnyStore) -> Self {
-        Self { store, known_operations: Default::default(), clock: Clock::system() }
+        let accounts = store.accounts();
+        Self {
+            access_log: auth::AccessLog::start(accounts.clone()),
+            accounts,
+            store,
+            known_operations: Default::default(),
+            clock: Clock::system(),
+            auth: auth::AuthConfig::default(),
+            throttle: Default::default(),
+        }
+    }
+
+    /// The same state with other sign-in settings.
+    pub fn with_auth(mut self, auth: auth::AuthConfig) -> Self {
+        self.auth = auth;
+        self
     }
 
     /// State over a store with another clock.
@@ -92,6 +119,8 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(protection_api::routes())
         .merge(pages::routes())
+        .merge(account_api::routes())
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -1,6 +1,8 @@
 //! Server-rendered staff pages: small HTML, no JavaScript needed, one stylesheet served by Nansen.
 
-use crate::api::{search_query, SearchParams};
+use crate::api::{load_household, load_person, redact_events, scoped_search, search_query, SearchParams};
+use crate::auth::Principal;
+use nansen_domain::access::Permission;
 use crate::error::ApiError;
 use crate::AppState;
 use askama::Template;
@@ -9,8 +11,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use nansen_domain::{EntityKind, Event, HouseholdId, PersonId};
-use nansen_store::{HouseholdView, PersonRecord, Store, StoreError};
+use nansen_domain::{EntityKind, Event};
+use nansen_store::{HouseholdView, PersonRecord, Store};
 
 /// Page routes.
 pub fn routes() -> Router<AppState> {
@@ -90,15 +92,30 @@ struct OperationLine {
     id: String,
 }
 
+/// What every page's frame shows: who is signed in, and the token its sign-out form carries.
+#[derive(Default)]
+pub struct Chrome {
+    user: String,
+    csrf: String,
+}
+
+impl Chrome {
+    fn of(p: &Principal) -> Self {
+        Self { user: p.user.display_name.clone(), csrf: p.csrf().to_string() }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    chrome: Chrome,
     operations: Vec<OperationLine>,
 }
 
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    chrome: Chrome,
     name: String,
     case_number: String,
     document_number: String,
@@ -113,6 +130,8 @@ struct SearchPage {
 #[derive(Template)]
 #[template(path = "person.html")]
 struct PersonPage {
+    chrome: Chrome,
+    restricted_needs: usize,
     p: PersonLine,
     place_of_birth: String,
     languages: String,
@@ -126,6 +145,7 @@ struct PersonPage {
 #[derive(Template)]
 #[template(path = "household.html")]
 struct HouseholdPage {
+    chrome: Chrome,
     id: String,
     case_number: String,
     version: i64,
@@ -138,6 +158,7 @@ struct HouseholdPage {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    chrome: Chrome,
     status: u16,
     message: String,
 }
@@ -157,19 +178,15 @@ fn page_error(e: ApiError) -> Response {
     if status.is_server_error() {
         tracing::error!(error = %e, "page failed");
     }
-    let mut r = render(&ErrorPage { status: status.as_u16(), message: detail.message });
+    let mut r = render(&ErrorPage { chrome: Chrome::default(), status: status.as_u16(), message: detail.message });
     *r.status_mut() = status;
     r
 }
 
-fn missing(kind: &'static str, id: &str) -> ApiError {
-    ApiError::Store(StoreError::NotFound { kind, id: id.to_string() })
-}
-
-async fn home(State(s): State<AppState>) -> Response {
+async fn home(State(s): State<AppState>, pr: Principal) -> Response {
     let r: Result<_, ApiError> = async {
         let mut operations = Vec::new();
-        for o in s.store.operations().await? {
+        for o in s.store.operations().await?.into_iter().filter(|o| pr.user.operations.includes(o.id)) {
             let c = s.store.counts(o.id).await?;
             operations.push(OperationLine {
                 code: o.code.to_string(),
@@ -180,7 +197,7 @@ async fn home(State(s): State<AppState>) -> Response {
                 id: o.id.to_string(),
             });
         }
-        Ok(HomePage { operations })
+        Ok(HomePage { chrome: Chrome::of(&pr), operations })
     }
     .await;
     match r {
@@ -189,8 +206,9 @@ async fn home(State(s): State<AppState>) -> Response {
     }
 }
 
-async fn search(State(s): State<AppState>, Query(p): Query<SearchParams>) -> Response {
+async fn search(State(s): State<AppState>, pr: Principal, Query(p): Query<SearchParams>) -> Response {
     let mut page = SearchPage {
+        chrome: Chrome::of(&pr),
         name: p.name.clone().unwrap_or_default(),
         case_number: p.case_number.clone().unwrap_or_default(),
         document_number: p.document_number.clone().unwrap_or_default(),
@@ -201,7 +219,7 @@ async fn search(State(s): State<AppState>, Query(p): Query<SearchParams>) -> Res
         next: None,
         error: String::new(),
     };
-    let q = match search_query(&p) {
+    let q = match search_query(&p).and_then(|q| scoped_search(&pr, q)) {
         Ok(q) => q,
         Err(e) => {
             page.error = e.parts().1.message;
@@ -213,7 +231,7 @@ async fn search(State(s): State<AppState>, Query(p): Query<SearchParams>) -> Res
     match s.store.search(&q).await {
         Ok(res) => {
             page.total = res.total;
-            page.rows = res.items.iter().map(PersonLine::from).collect();
+            page.rows = res.items.iter().filter(|x| pr.disclosure(&x.details.citizenship, "person", "").is_ok()).map(PersonLine::from).collect();
             let link = |offset: u32| {
                 let enc = |v: &str| form_urlencoded_byte_serialize(v);
                 format!(
@@ -249,14 +267,16 @@ fn form_urlencoded_byte_serialize(v: &str) -> String {
     out
 }
 
-async fn person(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+async fn person(State(s): State<AppState>, pr: Principal, Path(id): Path<String>) -> Response {
     let r: Result<PersonPage, ApiError> = async {
-        let pid: PersonId = id.parse().map_err(|_| missing("person", &id))?;
-        let p = s.store.person(pid).await?.ok_or_else(|| missing("person", &id))?;
+        let p = load_person(&s, &pr, &id).await?;
         let hh: Option<HouseholdView> = s.store.household(p.household_id).await?;
-        let events = s.store.history(EntityKind::Person, pid.as_uuid()).await?;
+        let events = redact_events(s.store.history(EntityKind::Person, p.id.as_uuid()).await?, &pr);
         let d = &p.details;
+        let sensitive_ok = pr.may(Permission::SensitiveRead);
         Ok(PersonPage {
+            chrome: Chrome::of(&pr),
+            restricted_needs: if sensitive_ok { 0 } else { d.specific_needs.iter().filter(|n| n.is_sensitive()).count() },
             p: PersonLine::from(&p),
             place_of_birth: [d.place_of_birth.as_ref().map(|x| x.to_string()), d.country_of_birth.map(|c| c.name().to_string())]
                 .into_iter()
@@ -275,9 +295,9 @@ async fn person(State(s): State<AppState>, Path(id): Path<String>) -> Response {
                     )
                 })
                 .collect(),
-            needs: d.specific_needs.iter().map(|n| (n.to_string(), n.description())).collect(),
+            needs: d.specific_needs.iter().filter(|n| sensitive_ok || !n.is_sensitive()).map(|n| (n.to_string(), n.description())).collect(),
             case_number: hh.as_ref().map(|h| h.household.case_number.to_string()).unwrap_or_default(),
-            members: hh.as_ref().map(|h| h.members.iter().map(PersonLine::from).collect()).unwrap_or_default(),
+            members: hh.as_ref().map(|h| h.members.iter().filter(|m| pr.disclosure(&m.details.citizenship, "person", "").is_ok()).map(PersonLine::from).collect()).unwrap_or_default(),
             events: events.iter().map(EventLine::from).collect(),
         })
     }
@@ -288,13 +308,13 @@ async fn person(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     }
 }
 
-async fn household(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+async fn household(State(s): State<AppState>, pr: Principal, Path(id): Path<String>) -> Response {
     let r: Result<HouseholdPage, ApiError> = async {
-        let hid: HouseholdId = id.parse().map_err(|_| missing("household", &id))?;
-        let v = s.store.household(hid).await?.ok_or_else(|| missing("household", &id))?;
-        let events = s.store.history(EntityKind::Household, hid.as_uuid()).await?;
+        let v = load_household(&s, &pr, &id).await?;
+        let events = redact_events(s.store.history(EntityKind::Household, v.household.id.as_uuid()).await?, &pr);
         let h = &v.household;
         Ok(HouseholdPage {
+            chrome: Chrome::of(&pr),
             id: h.id.to_string(),
             case_number: h.case_number.to_string(),
             version: h.version,

@@ -1,19 +1,21 @@
 //! The protection procedure over the API: claims and their steps, assessments, protection records,
 //! the non-refoulement guard and removals, jurisdiction profiles.
 
-use crate::api::{meta, not_found, operation_exists, parse_id, with_etag};
+use crate::api::{load_person, meta, not_found, operation_exists, parse_id, with_etag};
+use crate::auth::Principal;
+use nansen_domain::access::{Permission, Role as StaffRole};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::json::JsonBody;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use nansen_domain::convention::assessment::{assess, Facts};
 use nansen_domain::convention::guard::{RemovalKind, RemovalRequest};
-use nansen_domain::convention::procedure::{pending, Action, ProcedureRules, Role, Track};
+use nansen_domain::convention::procedure::{pending, Action, ProcedureRules, Track};
 use nansen_domain::convention::JurisdictionProfile;
 use nansen_domain::protection::{recorded_status, ProtectionRecord};
 use nansen_domain::{ClaimId, EntityKind, Event, Iso3, PersonId, Reason, RemovalId, ValidationErrors};
@@ -21,9 +23,6 @@ use nansen_store::{ClaimRecord, Protection, ProtectionView, RemovalView, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// The header that names the acting user's role until accounts land (see ARCHITECTURE.md).
-pub const ROLE_HEADER: &str = "x-nansen-role";
 
 /// Routes.
 pub fn routes() -> Router<AppState> {
@@ -35,23 +34,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/claims/{id}/assessments", post(assess_claim).get(claim_assessments))
         .route("/api/v1/assess", post(assess_facts))
         .route("/api/v1/persons/{id}/protection", get(get_protection).put(put_protection))
+        .route("/api/v1/persons/{id}/status", get(get_status))
         .route("/api/v1/operations/{operation_id}/removals", post(request_removal))
         .route("/api/v1/removals/{id}", get(get_removal))
         .route("/api/v1/removals/{id}/execute", post(execute_removal))
         .route("/api/v1/jurisdictions/{country}", get(get_jurisdiction).put(put_jurisdiction))
         .route("/api/v1/operations/{operation_id}/repatriations", post(request_repatriation))
         .route("/api/v1/repatriations/{id}", get(get_repatriation))
-}
-
-fn role(headers: &HeaderMap) -> ApiResult<Role> {
-    let raw = headers.get(ROLE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-    serde_json::from_value(serde_json::Value::String(raw.trim().to_string())).map_err(|_| {
-        ApiError::field(
-            ROLE_HEADER,
-            "invalid_role",
-            format!("name your role in the {ROLE_HEADER} header: registration_clerk, eligibility_officer, supervisor, appeal_officer or senior_protection_officer"),
-        )
-    })
 }
 
 /// A claim with where it stands, its deadlines and what may be done next.
@@ -82,14 +71,18 @@ pub struct ClaimDto {
     pub updated_at: DateTime<Utc>,
 }
 
-fn claim_dto(c: &ClaimRecord, today: chrono::NaiveDate) -> ClaimDto {
+fn claim_dto(c: &ClaimRecord, today: chrono::NaiveDate, viewer: &Principal) -> ClaimDto {
     let rules = ProcedureRules::default();
+    let mut state = serde_json::to_value(&c.state).unwrap_or_default();
+    if !viewer.may(Permission::SensitiveRead) {
+        redact_reasons(&mut state);
+    }
     ClaimDto {
         id: c.id.as_uuid(),
         operation_id: c.operation_id.as_uuid(),
         person_id: c.person_id.as_uuid(),
         version: c.version,
-        state: serde_json::to_value(&c.state).unwrap_or_default(),
+        state,
         pending: pending(&c.state, today),
         deadlines: serde_json::to_value(rules.deadlines(&c.state)).unwrap_or_default(),
         allowed_actions: serde_json::to_value(rules.allowed_actions(&c.state)).unwrap_or_default(),
@@ -123,43 +116,50 @@ pub struct ActionRequest {
 
 #[utoipa::path(post, path = "/api/v1/persons/{id}/claims", tag = "procedure", request_body = LodgeClaimRequest, params(("id" = Uuid, Path, description = "Person")),
     responses((status = 201, body = ClaimDto), (status = 404, body = ErrorBody), (status = 422, description = "A claim is already pending", body = ErrorBody)))]
-pub(crate) async fn lodge_claim(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<LodgeClaimRequest>) -> ApiResult<Response> {
-    let pid: PersonId = parse_id("person", &id)?;
-    let c = s.store.lodge_claim(pid, req.track, meta(&s, &headers, req.reason.as_deref())?).await?;
-    Ok((StatusCode::CREATED, Json(claim_dto(&c, s.now().date_naive()))).into_response())
+pub(crate) async fn lodge_claim(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<LodgeClaimRequest>) -> ApiResult<Response> {
+    let pid = load_person(&s, &p, &id).await?.id;
+    let c = s.store.lodge_claim(pid, req.track, meta(&s, &p, req.reason.as_deref())?).await?;
+    Ok((StatusCode::CREATED, Json(claim_dto(&c, s.now().date_naive(), &p))).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/claims", tag = "procedure", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = [ClaimDto])))]
-pub(crate) async fn claims_of_person(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<ClaimDto>>> {
-    let pid: PersonId = parse_id("person", &id)?;
-    s.store.person(pid).await?.ok_or_else(|| not_found("person", &id))?;
+pub(crate) async fn claims_of_person(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<ClaimDto>>> {
+    let pid = load_person(&s, &p, &id).await?.id;
     let today = s.now().date_naive();
-    Ok(Json(s.store.claims_of(pid).await?.iter().map(|c| claim_dto(c, today)).collect()))
+    Ok(Json(s.store.claims_of(pid).await?.iter().map(|c| claim_dto(c, today, &p)).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/claims/{id}", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = ClaimDto), (status = 404, body = ErrorBody)))]
-pub(crate) async fn get_claim(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let cid: ClaimId = parse_id("claim", &id)?;
-    let c = s.store.claim(cid).await?.ok_or_else(|| not_found("claim", &id))?;
-    Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive()))))
+pub(crate) async fn get_claim(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Response> {
+    let c = load_claim(&s, &p, &id).await?;
+    Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive(), &p))))
+}
+
+/// A claim the user may see: in one of their operations, of a person they may see (else 404).
+pub(crate) async fn load_claim(s: &AppState, p: &Principal, id: &str) -> ApiResult<ClaimRecord> {
+    let cid: ClaimId = parse_id("claim", id)?;
+    let c = s.store.claim(cid).await?.ok_or_else(|| not_found("claim", id))?;
+    p.scope(c.operation_id, "claim", id)?;
+    load_person(s, p, &c.person_id.to_string()).await.map_err(|_| not_found("claim", id))?;
+    Ok(c)
 }
 
 #[utoipa::path(post, path = "/api/v1/claims/{id}/actions", tag = "procedure", request_body = ActionRequest,
-    params(("id" = Uuid, Path, description = "Claim"), ("x-nansen-role" = String, Header, description = "The acting role")),
+    params(("id" = Uuid, Path, description = "Claim")),
     responses((status = 200, body = ClaimDto), (status = 409, description = "Stale version", body = ErrorBody), (status = 422, description = "The state machine refused the step, naming what is allowed", body = ErrorBody)))]
-pub(crate) async fn act_on_claim(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<ActionRequest>) -> ApiResult<Response> {
-    let cid: ClaimId = parse_id("claim", &id)?;
-    let role = role(&headers)?;
-    let c = s.store.act_on_claim(cid, req.version, req.action, role, meta(&s, &headers, None)?).await?;
-    Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive()))))
+pub(crate) async fn act_on_claim(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<ActionRequest>) -> ApiResult<Response> {
+    let cid = load_claim(&s, &p, &id).await?.id;
+    let role = p.procedure_role(req.action.kind())?;
+    let c = s.store.act_on_claim(cid, req.version, req.action, role, meta(&s, &p, None)?).await?;
+    Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive(), &p))))
 }
 
 #[utoipa::path(get, path = "/api/v1/claims/{id}/history", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = [Event])))]
-pub(crate) async fn claim_history(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
-    let cid: ClaimId = parse_id("claim", &id)?;
-    let h = s.store.history(EntityKind::Claim, cid.as_uuid()).await?;
-    if h.is_empty() {
-        return Err(not_found("claim", &id));
+pub(crate) async fn claim_history(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
+    let cid = load_claim(&s, &p, &id).await?.id;
+    let mut h = s.store.history(EntityKind::Claim, cid.as_uuid()).await?;
+    if !p.may(Permission::SensitiveRead) {
+        h.iter_mut().for_each(|e| redact_reasons(&mut e.data));
     }
     Ok(Json(h))
 }
@@ -203,20 +203,19 @@ fn run_assessment(facts: &serde_json::Value, profile: &JurisdictionProfile) -> A
 
 #[utoipa::path(post, path = "/api/v1/claims/{id}/assessments", tag = "procedure", request_body = AssessRequest, params(("id" = Uuid, Path, description = "Claim")),
     responses((status = 201, body = AssessmentDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(crate) async fn assess_claim(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<AssessRequest>) -> ApiResult<Response> {
-    let cid: ClaimId = parse_id("claim", &id)?;
-    let claim = s.store.claim(cid).await?.ok_or_else(|| not_found("claim", &id))?;
+pub(crate) async fn assess_claim(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<AssessRequest>) -> ApiResult<Response> {
+    let claim = load_claim(&s, &p, &id).await?;
+    let cid = claim.id;
     let op = s.store.operation(claim.operation_id).await?.ok_or_else(|| not_found("operation", &claim.operation_id.to_string()))?;
     let profile = s.store.jurisdiction(op.country).await?.profile;
     let result = run_assessment(&req.facts, &profile)?;
-    let a = s.store.record_assessment(cid, req.facts, result, meta(&s, &headers, None)?).await?;
+    let a = s.store.record_assessment(cid, req.facts, result, meta(&s, &p, None)?).await?;
     Ok((StatusCode::CREATED, Json(AssessmentDto { id: Some(a.id.as_uuid()), result: a.result, facts: a.facts })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/claims/{id}/assessments", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = [AssessmentDto])))]
-pub(crate) async fn claim_assessments(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Vec<AssessmentDto>>> {
-    let cid: ClaimId = parse_id("claim", &id)?;
-    s.store.claim(cid).await?.ok_or_else(|| not_found("claim", &id))?;
+pub(crate) async fn claim_assessments(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<AssessmentDto>>> {
+    let cid = load_claim(&s, &p, &id).await?.id;
     let all = s.store.assessments(cid).await?;
     Ok(Json(all.into_iter().map(|a| AssessmentDto { id: Some(a.id.as_uuid()), result: a.result, facts: a.facts }).collect()))
 }
@@ -268,20 +267,20 @@ async fn protection_dto(s: &AppState, v: ProtectionView) -> ApiResult<Protection
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/protection", tag = "protection", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = ProtectionDto), (status = 404, body = ErrorBody)))]
-pub(crate) async fn get_protection(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let pid: PersonId = parse_id("person", &id)?;
+pub(crate) async fn get_protection(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Response> {
+    let pid = load_person(&s, &p, &id).await?.id;
     let v = s.store.protection(pid).await?.ok_or_else(|| not_found("person", &id))?;
     let version = v.version;
     Ok(with_etag(version, Json(protection_dto(&s, v).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/persons/{id}/protection", tag = "protection", request_body = ProtectionUpdateRequest,
-    params(("id" = Uuid, Path, description = "Person"), ("x-nansen-role" = String, Header, description = "The acting role; an Art. 33(2) decision needs senior_protection_officer")),
+    params(("id" = Uuid, Path, description = "Person")),
     responses((status = 200, body = ProtectionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(crate) async fn put_protection(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<ProtectionUpdateRequest>) -> ApiResult<Response> {
-    let pid: PersonId = parse_id("person", &id)?;
+pub(crate) async fn put_protection(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<ProtectionUpdateRequest>) -> ApiResult<Response> {
+    let pid = load_person(&s, &p, &id).await?.id;
     let current = s.store.protection(pid).await?.ok_or_else(|| not_found("person", &id))?;
-    if current.record.art33_2_exception != req.record.art33_2_exception && role(&headers)? != Role::SeniorProtectionOfficer {
+    if current.record.art33_2_exception != req.record.art33_2_exception && !p.has_role(StaffRole::SeniorProtectionOfficer) {
         return Err(ApiError::field(
             "record.art33_2_exception",
             "senior_role_required",
@@ -293,7 +292,7 @@ pub(crate) async fn put_protection(State(s): State<AppState>, Path(id): Path<Str
             return Err(ApiError::field("record.art33_2_exception", "invalid_exception", defect));
         }
     }
-    let v = s.store.update_protection(pid, req.version, req.record, meta(&s, &headers, req.reason.as_deref())?).await?;
+    let v = s.store.update_protection(pid, req.version, req.record, meta(&s, &p, req.reason.as_deref())?).await?;
     let version = v.version;
     Ok(with_etag(version, Json(protection_dto(&s, v).await?)))
 }
@@ -332,7 +331,7 @@ pub struct ExecuteRemovalRequest {
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/removals", tag = "protection", request_body = RemovalRequestBody, params(("operation_id" = Uuid, Path, description = "Operation")),
     responses((status = 201, description = "Recorded and evaluated person by person; nothing executed", body = RemovalDto), (status = 422, body = ErrorBody)))]
-pub(crate) async fn request_removal(State(s): State<AppState>, Path(op): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<RemovalRequestBody>) -> ApiResult<Response> {
+pub(crate) async fn request_removal(State(s): State<AppState>, Path(op): Path<String>, p: Principal, JsonBody(req): JsonBody<RemovalRequestBody>) -> ApiResult<Response> {
     let mut e = ValidationErrors::new();
     let destination = e.check("destination", Iso3::parse(&req.destination));
     let reason = e.check("reason", Reason::parse(&req.reason));
@@ -340,7 +339,7 @@ pub(crate) async fn request_removal(State(s): State<AppState>, Path(op): Path<St
         e.push("persons", nansen_domain::ParseError { code: "required", message: "name every person to be removed; each is evaluated individually".into() });
     }
     let (destination, reason) = e.finish(|| Some((destination?, reason?)))?;
-    let op = operation_exists(&s, &op).await?;
+    let op = operation_exists(&s, &p, &op).await?;
     let mut persons: Vec<PersonId> = Vec::with_capacity(req.persons.len());
     for p in req.persons {
         let p = PersonId::from_uuid(p);
@@ -348,23 +347,70 @@ pub(crate) async fn request_removal(State(s): State<AppState>, Path(op): Path<St
             persons.push(p);
         }
     }
-    let r = s.store.request_removal(op, RemovalRequest { kind: req.kind, destination, persons }, reason, meta(&s, &headers, None)?).await?;
+    let r = s.store.request_removal(op, RemovalRequest { kind: req.kind, destination, persons }, reason, meta(&s, &p, None)?).await?;
     Ok((StatusCode::CREATED, Json(RemovalDto { removal: r })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/removals/{id}", tag = "protection", params(("id" = Uuid, Path, description = "Removal request")), responses((status = 200, body = RemovalDto), (status = 404, body = ErrorBody)))]
-pub(crate) async fn get_removal(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
-    let rid: RemovalId = parse_id("removal", &id)?;
-    let r = s.store.removal(rid).await?.ok_or_else(|| not_found("removal", &id))?;
+pub(crate) async fn get_removal(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Response> {
+    let r = load_removal(&s, &p, &id).await?;
     Ok(with_etag(r.version, Json(RemovalDto { removal: r })))
 }
 
 #[utoipa::path(post, path = "/api/v1/removals/{id}/execute", tag = "protection", request_body = ExecuteRemovalRequest, params(("id" = Uuid, Path, description = "Removal request")),
     responses((status = 200, description = "Each person re-evaluated now; executed only for those allowed", body = RemovalDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(crate) async fn execute_removal(State(s): State<AppState>, Path(id): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<ExecuteRemovalRequest>) -> ApiResult<Response> {
-    let rid: RemovalId = parse_id("removal", &id)?;
-    let r = s.store.execute_removal(rid, req.version, meta(&s, &headers, None)?).await?;
+pub(crate) async fn execute_removal(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<ExecuteRemovalRequest>) -> ApiResult<Response> {
+    let rid = load_removal(&s, &p, &id).await?.id;
+    let r = s.store.execute_removal(rid, req.version, meta(&s, &p, None)?).await?;
     Ok(with_etag(r.version, Json(RemovalDto { removal: r })))
+}
+
+async fn load_removal(s: &AppState, p: &Principal, id: &str) -> ApiResult<RemovalView> {
+    let rid: RemovalId = parse_id("removal", id)?;
+    let r = s.store.removal(rid).await?.ok_or_else(|| not_found("removal", id))?;
+    p.scope(r.operation_id, "removal", id)?;
+    Ok(r)
+}
+
+/// Whether a person holds a protection status — all that a host State needs to know.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusDto {
+    /// The person.
+    pub person_id: Uuid,
+    /// True when the person holds refugee status or complementary protection. Nothing about the
+    /// claim, the reasons or the persecution is disclosed here.
+    pub holds_protection_status: bool,
+    /// True while a claim or appeal is pending: the person may not be removed (Art. 33).
+    pub claim_pending: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/persons/{id}/status", tag = "protection", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = StatusDto), (status = 404, body = ErrorBody)))]
+pub(crate) async fn get_status(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<StatusDto>> {
+    let person = load_person(&s, &p, &id).await?;
+    let claims = s.store.claims_of(person.id).await?;
+    let record = s.store.protection(person.id).await?.map(|v| v.record).unwrap_or_default();
+    let status = recorded_status(claims.last().map(|c| &c.state), &record);
+    let today = s.now().date_naive();
+    let claim_pending = claims.last().is_some_and(|c| pending(&c.state, today));
+    Ok(Json(StatusDto { person_id: person.id.as_uuid(), holds_protection_status: status.is_some(), claim_pending }))
+}
+
+/// Replaces the free-text reasons of procedural steps (which may tell the persecution) with
+/// `restricted`, for viewers without the sensitive-read permission.
+pub(crate) fn redact_reasons(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if matches!(k.as_str(), "reasons" | "grounds" | "late_reason" | "reason" | "narrative" | "notes") && x.is_string() {
+                    *x = serde_json::Value::String("restricted".into());
+                } else {
+                    redact_reasons(x);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(redact_reasons),
+        _ => {}
+    }
 }
 
 /// A jurisdiction profile in force.
@@ -396,13 +442,10 @@ pub(crate) async fn get_jurisdiction(State(s): State<AppState>, Path(country): P
 }
 
 #[utoipa::path(put, path = "/api/v1/jurisdictions/{country}", tag = "jurisdictions", request_body = JurisdictionUpdateRequest,
-    params(("country" = String, Path, description = "ISO3"), ("x-nansen-role" = String, Header, description = "senior_protection_officer")),
+    params(("country" = String, Path, description = "ISO3")),
     responses((status = 200, body = JurisdictionDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(crate) async fn put_jurisdiction(State(s): State<AppState>, Path(country): Path<String>, headers: HeaderMap, JsonBody(req): JsonBody<JurisdictionUpdateRequest>) -> ApiResult<Json<JurisdictionDto>> {
+pub(crate) async fn put_jurisdiction(State(s): State<AppState>, Path(country): Path<String>, p: Principal, JsonBody(req): JsonBody<JurisdictionUpdateRequest>) -> ApiResult<Json<JurisdictionDto>> {
     let c = Iso3::parse(&country).map_err(|_| not_found("country", &country))?;
-    if role(&headers)? != Role::SeniorProtectionOfficer {
-        return Err(ApiError::field(ROLE_HEADER, "senior_role_required", "jurisdiction profiles are edited by a senior protection officer"));
-    }
     if req.profile.country != c {
         return Err(ApiError::field("profile.country", "country_mismatch", format!("the profile is for {}, the address for {c}", req.profile.country)));
     }
@@ -411,7 +454,7 @@ pub(crate) async fn put_jurisdiction(State(s): State<AppState>, Path(country): P
         p.extend_prefixed("profile", e);
         ApiError::Validation(p)
     })?;
-    let j = s.store.save_jurisdiction(req.profile, req.version, meta(&s, &headers, None)?).await?;
+    let j = s.store.save_jurisdiction(req.profile, req.version, meta(&s, &p, None)?).await?;
     Ok(Json(JurisdictionDto { version: j.version, profile: j.profile }))
 }
 
@@ -439,13 +482,13 @@ pub struct RepatriationDto {
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/repatriations", tag = "protection", request_body = RepatriationBody, params(("operation_id" = Uuid, Path, description = "Operation")),
     responses((status = 201, body = RepatriationDto), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
-pub(crate) async fn request_repatriation(State(s): State<AppState>, Path(op): Path<String>, headers: HeaderMap, JsonBody(body): JsonBody<RepatriationBody>) -> ApiResult<Response> {
+pub(crate) async fn request_repatriation(State(s): State<AppState>, Path(op): Path<String>, p: Principal, JsonBody(body): JsonBody<RepatriationBody>) -> ApiResult<Response> {
     use nansen_domain::convention::guard::{evaluate_voluntary_repatriation, GuardContext};
-    let op = operation_exists(&s, &op).await?;
+    let op = operation_exists(&s, &p, &op).await?;
     if body.request.participants.is_empty() {
         return Err(ApiError::field("request.participants", "required", "name every participant; each is evaluated individually"));
     }
-    let m = meta(&s, &headers, None)?;
+    let m = meta(&s, &p, None)?;
     let verdicts = evaluate_voluntary_repatriation(&body.request, &GuardContext { today: m.at.date_naive() });
     let all_allowed = verdicts.iter().all(|(_, v)| v.allowed());
     let persons: Vec<PersonId> = body.request.participants.iter().map(|p| p.person()).collect();
@@ -459,10 +502,11 @@ pub(crate) async fn request_repatriation(State(s): State<AppState>, Path(op): Pa
 }
 
 #[utoipa::path(get, path = "/api/v1/repatriations/{id}", tag = "protection", params(("id" = Uuid, Path, description = "Repatriation request")), responses((status = 200, body = RepatriationDto), (status = 404, body = ErrorBody)))]
-pub(crate) async fn get_repatriation(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<RepatriationDto>> {
+pub(crate) async fn get_repatriation(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RepatriationDto>> {
     let uid: Uuid = parse_id("repatriation", &id)?;
     let h = s.store.history(EntityKind::Repatriation, uid).await?;
     let e = h.into_iter().next().ok_or_else(|| not_found("repatriation", &id))?;
+    p.scope(e.operation_id, "repatriation", &id)?;
     let all_allowed = e.data["all_allowed"].as_bool().unwrap_or(false);
     Ok(Json(RepatriationDto { id: uid, all_allowed, record: e.data }))
 }

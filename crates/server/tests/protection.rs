@@ -51,10 +51,10 @@ async fn claim_to_final_recognition_with_family_unity(db: &TestDb) {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["code"], "illegal_transition");
     assert!(e["error"]["message"].as_str().unwrap().contains("register for RSD"));
-    // no role: refused, naming the header
-    let (st, e) = app.post(&format!("/api/v1/claims/{cid}/actions"), None, &json!({"version": 1, "action": {"action": "register_for_rsd"}})).await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(e["error"]["fields"][0]["field"], "x-nansen-role");
+    // a role outside the procedure: refused by the policy, naming the permission
+    let (st, e) = app.post(&format!("/api/v1/claims/{cid}/actions"), Some("protection_officer"), &json!({"version": 1, "action": {"action": "register_for_rsd"}})).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert!(e["error"]["message"].as_str().unwrap().contains("claim_act"), "{e}");
     // an unknown action is a malformed body naming the field
     let (st, _) = app.post(&format!("/api/v1/claims/{cid}/actions"), Some("supervisor"), &json!({"version": 1, "action": {"action": "deport"}})).await;
     assert_eq!(st, StatusCode::BAD_REQUEST);

@@ -4,7 +4,9 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, Utc};
+use nansen_domain::access::{Role, Roles, Username};
 use nansen_server::{AppState, Clock};
+use nansen_store::accounts::{AccessEntry, NewUser, OperationScope};
 use nansen_store::testing::TestDb;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -14,15 +16,69 @@ use tower::ServiceExt;
 pub struct App {
     pub router: axum::Router,
     pub now: Arc<Mutex<DateTime<Utc>>>,
+    pub state: AppState,
+    tokens: tokio::sync::Mutex<std::collections::HashMap<String, String>>,
 }
+
+/// The staff roles a test's role name stands for. `None` is a registration clerk who is also a
+/// senior protection officer (registration, claims, protection and removals in one user); the
+/// procedure's names map to the staff roles that carry them.
+pub fn staff_roles(role: Option<&str>) -> Vec<Role> {
+    match role {
+        None => vec![Role::RegistrationClerk, Role::SeniorProtectionOfficer],
+        Some("supervisor") => vec![Role::Reviewer],
+        Some(r) => vec![Role::parse(r).unwrap()],
+    }
+}
+
+/// Creates a user with `roles` in every operation and returns an API token for it.
+pub async fn token_for(state: &AppState, username: &str, roles: &[Role], affiliation: Option<&str>) -> String {
+    let accounts = &state.accounts;
+    let entry = AccessEntry { at: Utc::now(), actor: "test".into(), action: "user.create".into(), target: String::new(), origin: "-".into(), outcome: 1, reason: None };
+    let user = accounts
+        .create_user(
+            NewUser {
+                username: Username::parse(username).unwrap(),
+                display_name: username.into(),
+                password_hash: TEST_HASH.get_or_init(|| nansen_server::auth::hash_password(TEST_PASSWORD).unwrap()).clone(),
+                roles: Roles::parse(roles).unwrap(),
+                operations: OperationScope::All,
+                affiliation: affiliation.map(|a| nansen_domain::Iso3::parse(a).unwrap()),
+            },
+            entry.clone(),
+        )
+        .await
+        .unwrap();
+    let token = nansen_server::auth::new_api_token();
+    accounts.create_token(user.id, "test", &nansen_server::auth::token_hash(&token), None, entry).await.unwrap();
+    token
+}
+
+/// The password of every test user.
+pub const TEST_PASSWORD: &str = "test password of the suite";
+static TEST_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 impl App {
     pub async fn new(db: &TestDb) -> Self {
         let now = Arc::new(Mutex::new(Utc::now()));
         let n = now.clone();
         let clock = Clock::from_fn(move || *n.lock().unwrap());
-        let router = nansen_server::app(AppState::with_clock(db.open().await, clock));
-        Self { router, now }
+        let state = AppState::with_clock(db.open().await, clock);
+        let router = nansen_server::app(state.clone());
+        Self { router, now, state, tokens: Default::default() }
+    }
+
+    /// The API token of the user acting as `role` (see [`staff_roles`]), created on first use.
+    pub async fn token(&self, role: Option<&str>, admin: bool) -> String {
+        let username = if admin { "admin.user".to_string() } else { role.map(|r| format!("{}.user", r.replace('_', "-"))).unwrap_or_else(|| "clerk.user".into()) };
+        let mut t = self.tokens.lock().await;
+        if let Some(x) = t.get(&username) {
+            return x.clone();
+        }
+        let roles = if admin { vec![Role::Administrator] } else { staff_roles(role) };
+        let token = token_for(&self.state, &username, &roles, None).await;
+        t.insert(username, token.clone());
+        token
     }
 
     pub fn advance(&self, days: i64) {
@@ -35,11 +91,10 @@ impl App {
 
     pub async fn call(&self, method: &str, path: &str, role: Option<&str>, body: Option<&Value>) -> (StatusCode, Value) {
         // Each role acts as its own user, so that four-eyes rules (review, appeal) can be met.
-        let actor = role.map(|r| format!("{}.user", r.replace('_', "-"))).unwrap_or_else(|| "clerk.user".into());
-        let mut req = Request::builder().method(method).uri(path).header("x-nansen-actor", actor);
-        if let Some(r) = role {
-            req = req.header("x-nansen-role", r);
-        }
+        // Operations are created by an administrator.
+        let admin = method == "POST" && path == "/api/v1/operations";
+        let token = self.token(role, admin).await;
+        let req = Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}"));
         let req = match body {
             Some(b) => req.header("content-type", "application/json").body(Body::from(serde_json::to_vec(b).unwrap())).unwrap(),
             None => req.body(Body::empty()).unwrap(),
