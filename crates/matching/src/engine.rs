@@ -17,8 +17,6 @@ pub const WINDOW: usize = 12;
 pub const U_SAMPLE: usize = 1_500_000;
 /// Candidate pairs (at most) whose patterns train EM.
 pub const EM_SAMPLE: usize = 3_000_000;
-/// The address field's index.
-const ADDRESS: usize = 7;
 /// EM iteration limit.
 pub const EM_MAX_ITER: usize = 200;
 
@@ -324,14 +322,20 @@ pub(crate) fn patterns(d: &Data, pairs: &[u64], masked: &[usize]) -> Patterns {
         })
 }
 
-/// Counts of canonical name parts, overall and within each citizenship: names are far more common
-/// within one nationality (Sanjida among Rohingya) than in a mixed registry, so agreeing on a name
-/// is weighed against its frequency among people of the same citizenship when both records share
-/// one.
+/// Counts of canonical given names and family names, overall and within each citizenship: names
+/// are far more common within one nationality (Sanjida among Rohingya) than in a mixed registry, so
+/// agreeing on a name is weighed against its frequency among people of the same citizenship when
+/// both records share one. Given names and family names are counted apart, each as a share of the
+/// records that have one (a given name is not diluted by family names, nor a family name by the
+/// given names).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct TfCounts {
     counts: FxHashMap<u64, u32>,
-    totals: FxHashMap<u32, u64>,
+    /// Records with a given name (key `tf_key(0, group)`) or a family name
+    /// (`tf_key(SURNAME_MARK, group)`), by group (`NONE`: everybody).
+    totals: FxHashMap<u64, u64>,
+    /// Records by first citizenship (`NONE`: everybody).
+    groups: FxHashMap<u32, u64>,
     years: FxHashMap<u16, u32>,
     year_total: u64,
 }
@@ -340,9 +344,19 @@ pub(crate) struct TfCounts {
 /// `YEAR_MARK` alone holds the chance that two records share a birth year.
 pub(crate) const YEAR_MARK: u32 = 0xC000_0000;
 
+/// Marks a family name in the frequency table (`tf_key(canon | SURNAME_MARK, group)`); given names
+/// are keyed by their symbol alone. Symbols stay far below this bit: the record budget
+/// (`DedupOptions::max_records`) bounds the number of interned strings.
+pub(crate) const SURNAME_MARK: u32 = 0x2000_0000;
+
 /// The term-frequency key of a name part within a group (`NONE`: everybody).
 pub(crate) fn tf_key(canon: u32, group: u32) -> u64 {
     (u64::from(canon) << 32) | u64::from(group)
+}
+
+/// The term-frequency key of a given name (`surname: false`) or a family name within a group.
+pub(crate) fn name_tf_key(canon: u32, surname: bool, group: u32) -> u64 {
+    tf_key(if surname { canon | SURNAME_MARK } else { canon }, group)
 }
 
 impl TfCounts {
@@ -350,18 +364,17 @@ impl TfCounts {
     pub fn add(&mut self, f: &Feat) -> Vec<u64> {
         let r = f.main_reading();
         let mut touched = Vec::new();
-        for p in [r.given, r.surname].into_iter().flatten() {
-            for g in [NONE, f.cit[0]] {
-                if g == NONE && touched.contains(&tf_key(p.canon, g)) {
-                    continue;
-                }
-                let k = tf_key(p.canon, g);
+        let groups: &[u32] = if f.cit[0] == NONE { &[NONE] } else { &[NONE, f.cit[0]] };
+        for &g in groups {
+            *self.groups.entry(g).or_insert(0) += 1;
+        }
+        for (part, surname) in [(r.given, false), (r.surname, true)] {
+            let Some(p) = part else { continue };
+            for &g in groups {
+                let k = name_tf_key(p.canon, surname, g);
                 *self.counts.entry(k).or_insert(0) += 1;
-                *self.totals.entry(g).or_insert(0) += 1;
+                *self.totals.entry(tf_key(if surname { SURNAME_MARK } else { 0 }, g)).or_insert(0) += 1;
                 touched.push(k);
-                if f.cit[0] == NONE {
-                    break;
-                }
             }
         }
         if f.dob != 0 {
@@ -376,14 +389,15 @@ impl TfCounts {
         Some(f64::from(*self.years.get(&year)?) / self.year_total.max(1) as f64)
     }
 
-    /// The share of a key within its group.
+    /// The share of a name key among the records of its group that have that name part.
     pub fn share(&self, k: u64) -> Option<f64> {
         let c = *self.counts.get(&k)?;
-        let t = *self.totals.get(&((k & 0xFFFF_FFFF) as u32))?;
+        let mark = ((k >> 32) as u32) & SURNAME_MARK;
+        let t = *self.totals.get(&tf_key(mark, (k & 0xFFFF_FFFF) as u32))?;
         Some(f64::from(c) / t.max(1) as f64)
     }
 
-    /// All shares, and each citizenship's share of name parts (`tf_key(NONE, citizenship)`).
+    /// All shares, and each citizenship's share of records (`tf_key(NONE, citizenship)`).
     pub fn shares(&self) -> FxHashMap<u64, f64> {
         let mut m: FxHashMap<u64, f64> = self.counts.keys().filter_map(|&k| Some((k, self.share(k)?))).collect();
         let mut agree = 0f64;
@@ -396,7 +410,7 @@ impl TfCounts {
         if agree > 0.0 {
             m.insert(tf_key(YEAR_MARK, NONE), agree);
         }
-        for &g in self.totals.keys() {
+        for &g in self.groups.keys() {
             if let Some(s) = self.group_share(g) {
                 m.insert(tf_key(NONE, g), s);
             }
@@ -404,13 +418,13 @@ impl TfCounts {
         m
     }
 
-    /// The share of name parts of people of citizenship `g`.
+    /// The share of records of citizenship `g`.
     pub fn group_share(&self, g: u32) -> Option<f64> {
         if g == NONE {
             return None;
         }
-        let all = *self.totals.get(&NONE)?;
-        Some(*self.totals.get(&g)? as f64 / all.max(1) as f64)
+        let all = *self.groups.get(&NONE)?;
+        Some(*self.groups.get(&g)? as f64 / all.max(1) as f64)
     }
 }
 
@@ -431,7 +445,8 @@ pub(crate) fn term_frequencies(feats: &[Feat]) -> FxHashMap<u64, f64> {
 ///    rule's own fields left out (they agree by construction there), as splink trains m:
 ///    - pairs with the same **full date of birth**: trains m of the names (and of the document
 ///      number), with u fixed to the population's (a birth date says nothing about a name, so among
-///      these pairs two different people share a name as often as two random records do);
+///      these pairs two different people share a name as often as two random records do); the
+///      household fields take part with their own u, to tell matches from siblings;
 ///    - pairs with the same **whole-name key**: trains the date of birth and the other fields. Their
 ///      u here is *conditional on the names agreeing*: two different people called Fatima are both
 ///      women and often of one nationality, so agreeing on sex or citizenship is weak evidence
@@ -451,12 +466,14 @@ pub(crate) fn fit(d: &Data) -> Model {
     };
     let u_pop = random_u(d, U_SAMPLE);
     let dob_f = 2usize;
-    // The date-of-birth session trains only the names (and the document number, which is
-    // independent of everything else among non-matches): sex, place of birth, citizenship and
-    // address agree among people born on the same day more often than among random people (babies
-    // born in the same camp, one nationality per block), which fixed population u cannot explain.
-    let all: [usize; N_FIELDS] = [0, 1, 2, 3, 4, 5, 6, 7];
-    let spec: [(u8, &[usize], &[usize]); 2] = [(RULE_DOB, &[dob_f, 3, 4, 5, ADDRESS], &all), (RULE_NAME, &[0, 1], &[])];
+    // The date-of-birth session trains the names (and the document number): their u is the
+    // population's, as a birth date says nothing about a name. Sex, place of birth, citizenship
+    // and address take part with u estimated in the session (people born on the same day share
+    // them more often than random people: babies born in one camp, one nationality per block):
+    // they tell the session's matches from brothers and sisters born the same day or namesakes,
+    // so that m of a *different* given name is not inflated by them. Only the names' m and u are
+    // taken from this session.
+    let spec: [(u8, &[usize], &[usize]); 2] = [(RULE_DOB, &[dob_f], &[0, 1, 6]), (RULE_NAME, &[0, 1], &[])];
     let mut sessions: Vec<Option<(Model, f64)>> = Vec::new();
     for (rule, masked, fixed_u) in spec {
         let pairs = candidate_pairs(d, rule);
@@ -503,4 +520,96 @@ pub(crate) fn fit(d: &Data) -> Model {
 pub(crate) fn score_pair(d: &Data, model: &Model, p: u64) -> f64 {
     let c = compare(&d.feats[(p >> 32) as usize], &d.feats[(p & 0xFFFF_FFFF) as usize], &d.strs);
     model.probability(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::{compare, Interner, RawFeat};
+
+    fn rec(given: &str, surname: &str, cit: &str) -> Record {
+        let mut r = Record::new("x");
+        r.set_field("given_name", given);
+        r.set_field("surname", surname);
+        r.set_field("citizenship", cit);
+        r
+    }
+
+    fn feats(rs: &[Record]) -> (Vec<Feat>, Interner) {
+        let mut i = Interner::default();
+        let f = rs.iter().map(|r| RawFeat::of(r).intern(&mut i)).collect();
+        (f, i)
+    }
+
+    /// A given name's frequency is its share of the records that have a given name (in their
+    /// citizenship, and overall), not diluted by family names; family names are counted apart.
+    #[test]
+    fn given_and_family_names_are_counted_apart() {
+        // Four Syrians with family names, two Rohingya without.
+        let (f, strs) = feats(&[
+            rec("Sara", "Hassan", "SYR"),
+            rec("Sara", "Khalil", "SYR"),
+            rec("Omar", "Hassan", "SYR"),
+            rec("Hassan", "Omar", "SYR"),
+            rec("Sanjida", "", "stateless"),
+            rec("Rashida", "", "stateless"),
+        ]);
+        let shares = term_frequencies(&f);
+        let sym = |s: &str| strs.lookup(s).unwrap_or(NONE);
+        let (syr, stateless) = (sym("SYR"), sym("STATELESS"));
+        let share = |name: &str, surname: bool, g: u32| shares.get(&name_tf_key(sym(name), surname, g)).copied();
+        assert_eq!(share("sara", false, syr), Some(0.5));
+        assert_eq!(share("sara", false, NONE), Some(2.0 / 6.0));
+        assert_eq!(share("sanjida", false, stateless), Some(0.5));
+        // (Names are keyed by their canonical forms: Hassan → hasan, Omar → umar.)
+        assert_eq!(share("hasan", true, syr), Some(0.5));
+        assert_eq!(share("hasan", false, syr), Some(0.25));
+        assert_eq!(share("umar", true, NONE), Some(0.25));
+        assert_eq!(share("sanjida", true, NONE), None);
+    }
+
+    /// The chain rule for names weighed within a citizenship: sharing the citizenship then weighs
+    /// log2(m / u between random records), whatever its weight among namesakes.
+    #[test]
+    fn shared_citizenship_weighs_its_population_share_when_names_are_weighed_within_it() {
+        let (f, strs) = feats(&[
+            rec("Sanjida", "", "stateless"),
+            rec("Sanjida", "", "stateless"),
+            rec("Rashida", "", "stateless"),
+            rec("Nur", "", "stateless"),
+            rec("Amina", "", "SYR"),
+        ]);
+        let mut model = Model::fallback();
+        model.tf = term_frequencies(&f);
+        model.u_random[5] = vec![0.2, 0.8];
+        model.u[5] = vec![0.9, 0.1];
+        model.m[5] = vec![0.99, 0.01];
+        model.prepare();
+        let c = compare(&f[0], &f[1], &strs);
+        assert_eq!((c.levels[0], c.levels[5]), (0, 0));
+        let e = model.explain(&c);
+        assert!((e[5].weight - (0.99f64 / 0.2).log2()).abs() < 1e-9, "{}", e[5].weight);
+        // Sanjida is half of the stateless given names: the name weighs log2(m / 0.5).
+        assert!((e[0].weight - (model.m[0][0] / 0.5).log2()).abs() < 1e-9, "{}", e[0].weight);
+        // Without term frequencies (no registry), citizenship keeps its fitted weight.
+        model.tf.clear();
+        let e = model.explain(&c);
+        assert!((e[5].weight - (0.99f64 / 0.9).log2()).abs() < 1e-9, "{}", e[5].weight);
+    }
+
+    /// A name part compared in the other position (a family name read as a given name) is weighed
+    /// by its frequency as what it is.
+    #[test]
+    fn a_name_part_out_of_place_finds_its_frequency() {
+        let (f, strs) = feats(&[rec("Selam", "Tesfay", "ERI"), rec("Yonas", "Tesfay", "ERI"), rec("Awet", "Kidane", "ERI"), rec("Ruth", "Haile", "ERI")]);
+        let mut model = Model::fallback();
+        model.tf = term_frequencies(&f);
+        model.prepare();
+        let mut c = compare(&f[0], &f[1], &strs);
+        c.levels[0] = 0;
+        c.given_canon = strs.lookup("tesfay").unwrap_or(NONE);
+        let e = model.explain(&c);
+        // Tesfay is half of the Eritrean family names.
+        assert!((e[0].weight - (model.m[0][0] / 0.5).log2()).abs() < 1e-9, "{e:?}");
+    }
 }

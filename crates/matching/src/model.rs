@@ -231,20 +231,34 @@ impl Model {
         (self.lambda / (1.0 - self.lambda)).log2()
     }
 
-    /// The term frequency of an exactly agreeing name part: within the shared citizenship if any
-    /// (and whether that was used), else overall.
+    /// The term frequency of an exactly agreeing name part: its share among the records that have
+    /// that name part, within the citizenship both records share if any (and whether that was
+    /// used), else overall. A part compared across a swap is looked up as the other kind of name
+    /// when it is not known as its own.
     fn name_tf(&self, f: usize, c: &Comparison) -> Option<(f64, bool)> {
-        use crate::engine::tf_key;
+        use crate::engine::name_tf_key;
         let sym = if f == 0 { c.given_canon } else { c.surname_canon };
         if sym == crate::compare::NONE {
             return None;
         }
-        if c.shared_citizenship != crate::compare::NONE {
-            if let Some(t) = self.tf.get(&tf_key(sym, c.shared_citizenship)) {
-                return Some((*t, true));
+        let surname = f == 1;
+        for kind in [surname, !surname] {
+            if c.shared_citizenship != crate::compare::NONE {
+                if let Some(t) = self.tf.get(&name_tf_key(sym, kind, c.shared_citizenship)) {
+                    return Some((*t, true));
+                }
+            }
+            if let Some(t) = self.tf.get(&name_tf_key(sym, kind, crate::compare::NONE)) {
+                return Some((*t, false));
             }
         }
-        self.tf.get(&tf_key(sym, crate::compare::NONE)).map(|t| (*t, false))
+        None
+    }
+
+    /// True when an exactly agreeing name part was weighed against its frequency within the
+    /// citizenship both records share.
+    fn names_within_citizenship(&self, c: &Comparison) -> bool {
+        (0..2).any(|f| c.levels[f] == 0 && self.name_tf(f, c).is_some_and(|(_, within)| within))
     }
 
     /// Weight of a field, with term-frequency adjustments.
@@ -260,6 +274,16 @@ impl Model {
                 (self.tf.get(&tf_key(YEAR_MARK, none)), self.tf.get(&tf_key(YEAR_MARK | u32::from(c.shared_year), none)))
             {
                 return self.fast_weight(f, level) + (agree / share.max(1e-9)).log2();
+            }
+        }
+        if f == 5 && level == 0 && self.names_within_citizenship(c) {
+            // Chain rule: P(names, citizenship | different people) = P(citizenship) ×
+            // P(names | citizenship). The names were weighed against their frequency among
+            // people of this citizenship, so sharing it weighs what it does between random
+            // records (not what it does among namesakes, who mostly share it already).
+            let (m, u) = (self.m[5][0], self.u_random.get(5).and_then(|u| u.first()).copied().unwrap_or(0.0));
+            if m > 0.0 && u > 0.0 {
+                return (m / u).log2();
             }
         }
         if level == 0 && (f == 0 || f == 1) {
