@@ -14,12 +14,14 @@
 //! * [`estimate`]: unregistered populations as ranges; sums that include an estimate are ranges.
 //! * [`output`]: aligned text, CSV, JSON and HXL writers; every output carries its [`table::Provenance`] and
 //!   [`table::Disclosure`] statement.
+//! * [`chart`]: accessible SVG charts (time series, bump chart of ranks, population pyramid).
 //! * [`cli`]: the `nansen stats …` commands.
 //!
 //! This crate does no database access and reads no clock: callers pass dates.
 #![warn(missing_docs)]
 
 pub mod categories;
+pub mod chart;
 pub mod cli;
 pub mod disclosure;
 pub mod error;
@@ -32,7 +34,7 @@ pub mod registry;
 pub mod table;
 
 pub use categories::{AgeBracket, StatSex};
-pub use cli::{cli, run, StatsArgs, StatsCommand};
+pub use cli::{cli, run, RegistryArgs, RegistryQuery, StatsArgs, StatsCommand};
 pub use disclosure::{audit, suppress, suppress_owned, SuppressedTable};
 pub use error::StatsError;
 pub use estimate::{registered_with_estimates, total_with_estimates, Estimate, Range};
