@@ -77,6 +77,7 @@ pub struct ApiDoc;
 async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc.merge(crate::stats_api::StatsDoc::openapi());
     Json(doc).into_response()
 }
 

@@ -12,6 +12,8 @@ pub mod error;
 pub mod json;
 pub mod pages;
 pub mod protection_api;
+pub mod stats_api;
+pub mod stats_pages;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -92,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::routes())
         .merge(protection_api::routes())
         .merge(pages::routes())
+        .merge(stats_api::routes())
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -307,7 +307,10 @@ impl RegistryQuery {
             }
         };
         let r = h.report();
-        t.notes.push(format!("Computed from {} history events recorded up to the reference date or later (later ones are ignored).", r.events));
+        let upto = match *self {
+            Self::Stock(d) | Self::Flows(_, d) => d,
+        };
+        t.notes.push(format!("Computed from the {} history events recorded up to {upto} (UTC); events recorded later never change these figures.", h.events_up_to(upto)));
         if r.unreadable > 0 {
             t.notes.push(format!("{} events could not be read and were left out; first: {}", r.unreadable, r.problems.first().cloned().unwrap_or_default()));
         }

@@ -86,6 +86,7 @@ pub struct RegistryHistory {
     persons: HashMap<Uuid, PersonLine>,
     claims: HashMap<Uuid, Uuid>,
     report: FoldReport,
+    per_day: std::collections::BTreeMap<NaiveDate, u64>,
 }
 
 fn outcome(o: Outcome) -> O {
@@ -115,6 +116,11 @@ impl RegistryHistory {
         &self.report
     }
 
+    /// Events recorded up to the end of `date` (what a figure for that date was computed from).
+    pub fn events_up_to(&self, date: NaiveDate) -> u64 {
+        self.per_day.range(..=date).map(|(_, n)| n).sum()
+    }
+
     /// Persons registered (at any date).
     pub fn persons(&self) -> usize {
         self.persons.len()
@@ -138,6 +144,7 @@ impl RegistryHistory {
     /// Folds one event. Events must come in the order they were recorded (the store streams them so).
     pub fn push(&mut self, e: &Event) {
         self.report.events += 1;
+        *self.per_day.entry(e.at.date_naive()).or_default() += 1;
         match (e.entity_kind, e.kind) {
             (EntityKind::Person, EventKind::PersonRegistered) => self.registered(e),
             (EntityKind::Person, EventKind::PersonUpdated) => self.updated(e),

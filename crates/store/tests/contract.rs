@@ -644,16 +644,17 @@ async fn registry_statistics_are_reproducible(db: &TestDb) {
         let r = s.register_household(op, household(Some(&format!("S-{i}")), members()), m2.clone()).await.unwrap();
         s.lodge_claim(r.view.members[0].id, Track::Regular, m2.clone()).await.unwrap();
     }
-    let (c, m) = decide(&s, &claims[4], Outcome::Rejected, &m2).await;
-    let _ = (c, m);
+    decide(&s, &claims[4], Outcome::Rejected, &m2).await;
     let p = s.person(pas[0].id).await.unwrap().unwrap();
     let mut details = p.details.clone();
     details.date_of_birth = Some(PartialDate::parse("2009").unwrap());
     details.citizenship = Citizenship::parse("AFG").unwrap();
     s.update_person(p.id, p.version, details, at(&m2, 1)).await.unwrap();
     let child = s.household(pas[5].household_id).await.unwrap().unwrap().members[2].id;
-    let mut record = nansen_domain::protection::ProtectionRecord::default();
-    record.screening = nansen_domain::convention::guard::Screening::Screened { on: day(2024, 5, 9), protection_needs_indicated: true };
+    let record = nansen_domain::protection::ProtectionRecord {
+        screening: nansen_domain::convention::guard::Screening::Screened { on: day(2024, 5, 9), protection_needs_indicated: true },
+        ..Default::default()
+    };
     s.update_protection(child, 0, record, at(&m2, 1)).await.unwrap();
 
     let h = read(s.clone()).await;
