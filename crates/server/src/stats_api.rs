@@ -178,9 +178,10 @@ pub struct FlowParams {
     pub to: Option<String>,
 }
 
-fn date(field: &str, v: Option<&str>) -> Result<NaiveDate, Response> {
-    let v = v.ok_or_else(|| bad(field, format!("give {field}=YYYY-MM-DD")))?;
-    v.parse::<NaiveDate>().map_err(|_| bad(field, format!("{v:?} is not a date: give {field}=YYYY-MM-DD")))
+fn date(field: &str, v: Option<&str>) -> Result<NaiveDate, ApiError> {
+    let bad = |message: String| ApiError::BadQuery { field: field.into(), message };
+    let v = v.ok_or_else(|| bad(format!("give {field}=YYYY-MM-DD")))?;
+    v.parse::<NaiveDate>().map_err(|_| bad(format!("{v:?} is not a date: give {field}=YYYY-MM-DD")))
 }
 
 /// The operation's population in UNHCR's categories at the end of a day, by origin, sex and age bracket,
@@ -193,7 +194,7 @@ fn date(field: &str, v: Option<&str>) -> Result<NaiveDate, Response> {
 pub async fn registry_stock(State(s): State<AppState>, Path(op): Path<String>, Query(q): Query<StockParams>, Query(p): Query<Publish>, headers: HeaderMap) -> Response {
     match date("at", q.at.as_deref()) {
         Ok(at) => registry(s, op, RegistryQuery::Stock(at), p, headers).await,
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -207,7 +208,7 @@ pub async fn registry_stock(State(s): State<AppState>, Path(op): Path<String>, Q
 pub async fn registry_flows(State(s): State<AppState>, Path(op): Path<String>, Query(q): Query<FlowParams>, Query(p): Query<Publish>, headers: HeaderMap) -> Response {
     let (from, to) = match (date("from", q.from.as_deref()), date("to", q.to.as_deref())) {
         (Ok(f), Ok(t)) => (f, t),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     match RegistryQuery::flows(from, to) {
         Ok(q) => registry(s, op, q, p, headers).await,

@@ -19,6 +19,9 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/statistics", get(statistics))
 }
 
+/// A year and a rank in it.
+type YearRank = (i32, Option<u32>);
+
 /// One chart with its table, source and disclosure statement.
 struct Section {
     heading: String,
@@ -106,7 +109,7 @@ async fn build(origin: Option<Place>) -> Result<Vec<Section>, String> {
     let from = last.saturating_sub(9);
     let t = published("top", &[("measure", "refugees".into()), ("side", "origin".into()), ("n", "10".into()), ("from", from.to_string()), ("to", last.to_string())]).await?;
     let (y, k, c, n) = (t.column("year"), t.column("rank"), t.column("origin"), t.column("origin_name"));
-    let mut by: BTreeMap<String, (String, Vec<(i32, Option<u32>)>)> = BTreeMap::new();
+    let mut by: BTreeMap<String, (String, Vec<YearRank>)> = BTreeMap::new();
     if let (Some(y), Some(k), Some(c), Some(n)) = (y, k, c, n) {
         for row in &t.rows {
             if let (Some(yr), Some(rank)) = (int(&row[y]), int(&row[k])) {
