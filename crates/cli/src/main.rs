@@ -291,6 +291,28 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Stats(nansen_stats::StatsArgs { command: nansen_stats::StatsCommand::Registry(r) }) => {
+            let query = r.query()?;
+            let store = open(&cli.db).await?;
+            let op = pick_operation(&store, Some(&r.operation)).await?;
+            let total = store.counts(op.id).await?.events as u64;
+            let pb = ProgressBar::new(total);
+            pb.set_style(ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} events ({per_sec}, {eta} left)").unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "));
+            pb.set_message("reading");
+            let mut history = nansen_stats::RegistryHistory::new();
+            store.stream_statistical_events(op.id, |e| history.push(e), &|n| pb.set_position(n)).await?;
+            pb.finish_and_clear();
+            store.close().await;
+            let table = query.table(&history, op.code.as_str(), r.threshold);
+            let published = nansen_stats::suppress_owned(table, r.threshold).into_table();
+            let mut buf = Vec::new();
+            nansen_stats::output::write(&published, r.format, &mut buf)?;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&buf).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => Ok(r?),
+            }
+        }
         Command::Stats(args) => Ok(nansen_stats::cli(args)?),
         Command::User(cmd) => {
             let store = open(&cli.db).await?;

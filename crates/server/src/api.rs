@@ -97,6 +97,7 @@ impl utoipa::Modify for Security {
 async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc.merge(crate::stats_api::StatsDoc::openapi());
     Json(doc).into_response()
 }
 

@@ -15,6 +15,8 @@ pub mod json;
 pub mod pages;
 pub mod policy;
 pub mod protection_api;
+pub mod stats_api;
+pub mod stats_pages;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -120,6 +122,8 @@ pub fn app(state: AppState) -> Router {
         .merge(protection_api::routes())
         .merge(pages::routes())
         .merge(account_api::routes())
+        .merge(stats_api::routes())
+        .merge(stats_pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

@@ -100,7 +100,7 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    fn of(p: &Principal) -> Self {
+    pub(crate) fn of(p: &Principal) -> Self {
         Self { user: p.user.display_name.clone(), csrf: p.csrf().to_string() }
     }
 }

@@ -101,6 +101,12 @@ pub const POLICY: &[Rule] = &[
     needs("PUT", "/api/v1/users/{id}", P::UserAdmin),
     needs("POST", "/api/v1/users/{id}/tokens", P::UserAdmin),
     needs("GET", "/api/v1/access-log", P::AuditRead),
+    // Statistics: published (suppressed) figures are public; unsuppressed internal figures are
+    // checked inside, against the statistics_internal permission.
+    public("GET", "/statistics"),
+    public("GET", "/api/v1/operations/{op}/statistics/stock"),
+    public("GET", "/api/v1/operations/{op}/statistics/flows"),
+    public("GET", "/api/v1/statistics/reference/{query}"),
 ];
 
 /// The rule for a request's matched route, if the route is in the table.

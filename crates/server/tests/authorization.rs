@@ -56,6 +56,8 @@ async fn fixtures(app: &App) -> Ids {
 
 fn concrete(path: &str, ids: &Ids) -> String {
     path.replace("{operation_id}", &ids.op)
+        .replace("{op}", &ids.op)
+        .replace("{query}", "series")
         .replace("{country}", "UGA")
         .replace("/persons/{id}", &format!("/persons/{}", ids.person))
         .replace("/households/{id}", &format!("/households/{}", ids.household))

@@ -28,6 +28,13 @@ pub struct StatsArgs {
     pub command: StatsCommand,
 }
 
+impl StatsArgs {
+    /// Parses arguments (the first is the command name), with clap's message on error.
+    pub fn try_parse_from_args(args: &[String]) -> Result<Self, String> {
+        Self::try_parse_from(args).map_err(|e| e.render().to_string().trim().to_string())
+    }
+}
+
 /// Options every query takes.
 #[derive(Debug, Clone, Args)]
 pub struct Common {
@@ -198,6 +205,16 @@ pub enum StatsCommand {
         #[arg(long, default_value = "both")]
         units: String,
     },
+    /// The operation's own registry: stock at a date or flows over a period, from the event history.
+    ///
+    /// Reads the registry database (`--db URL`, or NANSEN_DATABASE_URL), streams the operation's history
+    /// (persons, claims, protection records, removals) and computes the figures UNHCR's way: refugees
+    /// (with complementary protection), asylum-seekers, others in need of international protection,
+    /// stateless persons and returnees, by origin, sex and age bracket. A date counts the events recorded up
+    /// to the end of that day (UTC), so a past figure never changes. Small cells are suppressed.
+    /// Examples: `nansen stats registry --operation JOR-AMM --at 2025-12-31`;
+    /// `nansen stats registry --operation JOR-AMM --from 2025-01-01 --to 2025-12-31 --format hxl`.
+    Registry(RegistryArgs),
     /// Demographic pyramid by UNHCR age brackets (0-4, 5-11, 12-17, 18-59, 60+) and sex.
     ///
     /// Population types: REF, ASY, OIP, STA, RET, IDP, RDP, OOC, HST (comma separated; default REF).
@@ -216,6 +233,100 @@ pub enum StatsCommand {
         #[arg(long, value_delimiter = ',', default_value = "REF")]
         pop_type: Vec<String>,
     },
+}
+
+/// Options of `nansen stats registry`.
+#[derive(Debug, Clone, Args)]
+pub struct RegistryArgs {
+    /// The operation's code (e.g. JOR-AMM; `nansen operation list` shows them).
+    #[arg(long, value_name = "CODE")]
+    pub operation: String,
+    /// Stock at the end of this day (UTC), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+    pub at: Option<chrono::NaiveDate>,
+    /// Flows: first day of the period (inclusive), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Flows: last day of the period (inclusive), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Output format: table (aligned text), csv, json, or hxl (CSV with HXL hashtags).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Disclosure threshold: counts from 1 to N-1 are suppressed (1 suppresses nothing; the output says so).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub threshold: u64,
+}
+
+/// What a registry query asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryQuery {
+    /// The stock at the end of a day.
+    Stock(chrono::NaiveDate),
+    /// The flows over a period (inclusive).
+    Flows(chrono::NaiveDate, chrono::NaiveDate),
+}
+
+impl RegistryQuery {
+    /// Checks a period: `from` must not be after `to`.
+    pub fn flows(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<Self, StatsError> {
+        if from > to {
+            return Err(StatsError::query(format!("the period starts ({from}) after it ends ({to}); give --from before --to")));
+        }
+        Ok(Self::Flows(from, to))
+    }
+
+    /// The unsuppressed table over a folded history, with what was read stated in its notes. Rates are noted
+    /// only when none of their counts would be suppressed at `threshold`.
+    pub fn table(&self, h: &crate::history::RegistryHistory, operation: &str, threshold: u64) -> Table {
+        let mut t = match *self {
+            Self::Stock(at) => {
+                let s = h.stock_at(at);
+                let counted: u64 = s.cells.values().flat_map(|v| v.iter()).sum();
+                let mut t = s.to_table(operation);
+                t.notes.push(format!(
+                    "{} persons registered by {at}; {} of them hold no UNHCR category at that date (no claim, protection need or statelessness recorded, or gone).",
+                    s.persons_seen,
+                    s.persons_seen - counted
+                ));
+                t
+            }
+            Self::Flows(from, to) => {
+                let f = h.flows(from, to);
+                let mut t = f.to_table(operation);
+                let pct = |x: Option<f64>| x.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "n/a".into());
+                let (r1, p1) = f.first_instance_rates();
+                // Rates are stated only when every count they come from is large enough to publish.
+                if [crate::registry::Flow::FirstRecognised, crate::registry::Flow::FirstComplementary, crate::registry::Flow::FirstRejected].iter().all(|x| {
+                    let n = f.total(*x);
+                    n == 0 || n >= threshold
+                }) {
+                    t.notes.push(format!("First-instance recognition rate {}, total protection rate {} (UNHCR definitions).", pct(r1), pct(p1)));
+                }
+                t
+            }
+        };
+        let r = h.report();
+        let upto = match *self {
+            Self::Stock(d) | Self::Flows(_, d) => d,
+        };
+        t.notes.push(format!("Computed from the {} history events recorded up to {upto} (UTC); events recorded later never change these figures.", h.events_up_to(upto)));
+        if r.unreadable > 0 {
+            t.notes.push(format!("{} events could not be read and were left out; first: {}", r.unreadable, r.problems.first().cloned().unwrap_or_default()));
+        }
+        t
+    }
+}
+
+impl RegistryArgs {
+    /// The query the options ask for.
+    pub fn query(&self) -> Result<RegistryQuery, StatsError> {
+        match (self.at, self.from, self.to) {
+            (Some(at), None, None) => Ok(RegistryQuery::Stock(at)),
+            (None, Some(f), Some(t)) => RegistryQuery::flows(f, t),
+            _ => Err(StatsError::query("give either --at DATE (stock) or --from DATE --to DATE (flows)")),
+        }
+    }
 }
 
 /// `origin` or `asylum`.
@@ -285,7 +396,7 @@ impl StatsCommand {
     /// The common options of a query command (`None` for `import-unhcr`).
     pub fn common(&self) -> Option<&Common> {
         match self {
-            Self::ImportUnhcr { .. } => None,
+            Self::ImportUnhcr { .. } | Self::Registry(_) => None,
             Self::Series { common, .. }
             | Self::Top { common, .. }
             | Self::Rank { common, .. }
@@ -298,6 +409,7 @@ impl StatsCommand {
     pub fn table(&self, data: &ReferenceData) -> Result<Table, StatsError> {
         match self {
             Self::ImportUnhcr { .. } => Err(StatsError::query("import-unhcr is not a query")),
+            Self::Registry(_) => Err(StatsError::query("registry statistics read the database: run `nansen stats registry --db URL …`")),
             Self::Series { measure, places, by, years, .. } => {
                 let measures = measure.iter().map(|m| q(Measure::parse(m))).collect::<Result<_, _>>()?;
                 let query = SeriesQuery { measures, origin: places.origin()?, asylum: places.asylum()?, by: group_by(by)?, years: years.get()? };
@@ -351,6 +463,7 @@ impl StatsCommand {
 pub fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<(), StatsError> {
     match &args.command {
         StatsCommand::ImportUnhcr { dir, into, check, format } => import(dir, into, *check, *format, out),
+        StatsCommand::Registry(_) => Err(StatsError::query("registry statistics read the database: run `nansen stats registry --db URL …`")),
         cmd => {
             let Some(common) = cmd.common() else { return Ok(()) };
             let data = ReferenceData::load_dir(&common.data)?;
@@ -433,7 +546,7 @@ mod tests {
         StatsArgs::command().debug_assert();
         let mut cmd = StatsArgs::command();
         let help = cmd.render_long_help().to_string();
-        for c in ["import-unhcr", "series", "top", "rank", "rates", "pyramid"] {
+        for c in ["import-unhcr", "series", "top", "rank", "rates", "pyramid", "registry"] {
             assert!(help.contains(c), "{c} missing from --help");
         }
         for sub in ["series", "top", "rank", "rates", "pyramid"] {
@@ -449,5 +562,16 @@ mod tests {
         let a = a.unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(a.command, StatsCommand::Rank { top: Some(20), .. }));
         assert!(StatsArgs::try_parse_from(["stats", "rank", "CHN", "--threshold", "0"]).is_err());
+        let r = |args: &[&str]| StatsArgs::try_parse_from(args.iter().copied()).map_err(|e| e.to_string()).and_then(|a| match a.command {
+            StatsCommand::Registry(r) => r.query().map_err(|e| e.to_string()),
+            _ => Err("not registry".into()),
+        });
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+        assert_eq!(r(&["stats", "registry", "--operation", "X", "--at", "2025-12-31"]), Ok(RegistryQuery::Stock(day("2025-12-31"))));
+        assert_eq!(r(&["stats", "registry", "--operation", "X", "--from", "2025-01-01", "--to", "2025-06-30"]), Ok(RegistryQuery::Flows(day("2025-01-01"), day("2025-06-30"))));
+        assert!(r(&["stats", "registry", "--operation", "X"]).is_err());
+        assert!(r(&["stats", "registry", "--operation", "X", "--at", "2025-12-31", "--from", "2025-01-01", "--to", "2025-02-01"]).is_err());
+        assert!(r(&["stats", "registry", "--operation", "X", "--from", "2025-03-01", "--to", "2025-02-01"]).is_err_and(|e| e.contains("after it ends")));
+        assert!(r(&["stats", "registry", "--operation", "X", "--at", "2025-02-30"]).is_err());
     }
 }

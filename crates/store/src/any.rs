@@ -153,6 +153,9 @@ impl Store for AnyStore {
     async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
         delegate!(self, s => s.history(kind, id))
     }
+    async fn statistical_events_after(&self, op: OperationId, after: Option<nansen_domain::EventId>, limit: u32) -> Result<Vec<Event>> {
+        delegate!(self, s => s.statistical_events_after(op, after, limit))
+    }
     async fn counts(&self, op: OperationId) -> Result<Counts> {
         delegate!(self, s => s.counts(op))
     }

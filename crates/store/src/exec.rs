@@ -31,6 +31,7 @@ pub(crate) struct Sql {
     pub households_data: &'static str,
     pub claims_state: &'static str,
     pub protection_data: &'static str,
+    pub statistical_events: &'static str,
 }
 
 macro_rules! backend_impl {
@@ -613,6 +614,13 @@ macro_rules! backend_impl {
                     }
                 }
                 Ok(report)
+            }
+
+            async fn statistical_events_after(&self, op: OperationId, after: Option<nansen_domain::EventId>, limit: u32) -> Result<Vec<Event>> {
+                let after = after.map(|a| a.as_uuid()).unwrap_or(Uuid::nil());
+                let limit = i64::from(limit.clamp(1, 50_000));
+                let found = sqlx::query($SQL.statistical_events).bind(op.as_uuid()).bind(after).bind(limit).fetch_all(&self.pool).await?;
+                found.iter().map(rows::event_from_row).collect()
             }
 
             async fn counts(&self, op: OperationId) -> Result<Counts> {

@@ -95,6 +95,9 @@ pub enum StoreError {
 /// Result alias.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Events per page of [`Store::stream_statistical_events`].
+pub const STATS_PAGE: u32 = 10_000;
+
 /// The storage contract. Both backends implement it and run the same contract test suite.
 pub trait Store: Send + Sync + 'static {
     /// Ok only while the database answers and writes have not been stopped.
@@ -153,6 +156,46 @@ pub trait Store: Send + Sync + 'static {
     fn search(&self, query: &SearchQuery) -> impl Future<Output = Result<Page<PersonRecord>>> + Send;
     /// The history of one record, oldest first.
     fn history(&self, kind: EntityKind, id: Uuid) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    /// Statistics read path: the history events of an operation's persons, claims, protection records and
+    /// removals (not households, which carry nothing statistical), in the order they were recorded (event
+    /// identifiers are time-ordered UUIDv7), at most `limit` (1–50,000) after the event `after`. Reads only.
+    fn statistical_events_after(
+        &self,
+        op: OperationId,
+        after: Option<nansen_domain::EventId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+
+    /// Streams every event [`Store::statistical_events_after`] returns, in order, into `f`, a page at a
+    /// time, calling `progress` with the number of events read after each page. Returns that number.
+    fn stream_statistical_events<F>(
+        &self,
+        op: OperationId,
+        mut f: F,
+        progress: &(dyn Fn(u64) + Send + Sync),
+    ) -> impl Future<Output = Result<u64>> + Send
+    where
+        F: FnMut(&Event) + Send,
+        Self: Sized,
+    {
+        async move {
+            let mut after = None;
+            let mut n = 0u64;
+            loop {
+                let page = self.statistical_events_after(op, after, STATS_PAGE).await?;
+                for e in &page {
+                    f(e);
+                }
+                n += page.len() as u64;
+                progress(n);
+                match page.last() {
+                    Some(e) if page.len() as u32 == STATS_PAGE => after = Some(e.id),
+                    _ => return Ok(n),
+                }
+            }
+        }
+    }
+
     /// Counts for an operation.
     fn counts(&self, op: OperationId) -> impl Future<Output = Result<Counts>> + Send;
     /// Checks the audit chain, every event against its entry, and the current state of every

@@ -40,6 +40,8 @@ pub(crate) const SQL: Sql = Sql {
     households_data: "SELECT id, data FROM households",
     claims_state: "SELECT id, state FROM claims",
     protection_data: "SELECT person_id, data FROM protection_records",
+    statistical_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events \
+        WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal') ORDER BY id LIMIT $3",
 };
 
 

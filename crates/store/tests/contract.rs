@@ -574,6 +574,102 @@ async fn audit_detects_tampering(db: &TestDb) {
     }
 }
 
+/// Registry statistics from the stored history: the stock at a past date and the flows up to it are
+/// identical before and after later registrations, steps of procedures and corrections; small cells are
+/// suppressed and cannot be recovered from the totals.
+async fn registry_statistics_are_reproducible(db: &TestDb) {
+    use chrono::TimeZone;
+    use nansen_domain::convention::procedure::{Action, Outcome, Role, Track};
+    use nansen_stats::registry::{Category, Flow};
+    use nansen_stats::{history::RegistryHistory, output, suppress, Cell};
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let m0 = Meta { at: Utc.with_ymd_and_hms(2024, 1, 10, 9, 0, 0).unwrap(), ..meta() };
+    let members = || {
+        vec![
+            ("PA", person("Muhammad", "Hassan", None, "1980", None)),
+            ("SPS", person("Fatima", "Hassan", None, "1984-05", None)),
+            ("CHD", person("Omar", "Hassan", None, "2015-02-11", None)),
+        ]
+    };
+    let mut pas = Vec::new();
+    for i in 0..6 {
+        let r = s.register_household(op, household(Some(&format!("S-{i}")), members()), m0.clone()).await.unwrap();
+        pas.push(r.view.members[0].clone());
+    }
+    let mut claims = Vec::new();
+    for p in &pas {
+        claims.push(s.lodge_claim(p.id, Track::Regular, m0.clone()).await.unwrap());
+    }
+    for c in &claims[..4] {
+        let (c, m) = decide(&s, c, Outcome::Recognised, &m0).await;
+        s.act_on_claim(c.id, c.version, Action::Finalise, Role::RegistrationClerk, at(&m, 1)).await.unwrap();
+    }
+    let read = |s: AnyStore| async move {
+        let mut h = RegistryHistory::new();
+        let n = s.stream_statistical_events(op, |e| h.push(e), &|_| {}).await.unwrap();
+        assert_eq!(n, h.report().events);
+        assert_eq!(h.report().unreadable, 0, "{:?}", h.report().problems);
+        h
+    };
+    let d1 = day(2024, 3, 1);
+    let publish = |h: &RegistryHistory| {
+        let stock = h.stock_at(d1);
+        let flows = h.flows(day(2024, 1, 1), d1);
+        let mut out = Vec::new();
+        for t in [stock.to_table("JOR-AMM"), flows.to_table("JOR-AMM")] {
+            let sup = suppress(&t, 5);
+            assert!(nansen_stats::audit(&sup.table).is_empty(), "a suppressed cell can be recovered");
+            output::write_csv(&sup.table, &mut out, true).unwrap();
+        }
+        (stock, flows, String::from_utf8(out).unwrap())
+    };
+    let (stock, flows, csv) = publish(&read(s.clone()).await);
+    assert_eq!(stock.total(Category::Refugees), 12, "4 principal applicants and 8 family members with derivative status");
+    assert_eq!(stock.total(Category::AsylumSeekers), 2);
+    assert_eq!(flows.total(Flow::NewClaims), 6);
+    assert_eq!(flows.total(Flow::FinalRecognised), 4);
+    // The 2 pending asylum-seekers are a small cell: suppressed, with the rule stated.
+    let t = suppress(&stock.to_table("JOR-AMM"), 5).table;
+    let col = t.column("asylum_seekers").unwrap();
+    assert!(t.rows.iter().all(|r| r[col].count() != Some(2)), "a count of 2 is published");
+    assert!(t.rows.iter().any(|r| r[col] == Cell::Suppressed));
+    assert!(t.disclosure.statement().contains("threshold 5"));
+    assert!(csv.contains("threshold 5"), "{csv}");
+
+    // Later changes: new persons and claims, decisions, corrections of biodata, a protection record.
+    let m2 = at(&m0, 120);
+    for i in 6..9 {
+        let r = s.register_household(op, household(Some(&format!("S-{i}")), members()), m2.clone()).await.unwrap();
+        s.lodge_claim(r.view.members[0].id, Track::Regular, m2.clone()).await.unwrap();
+    }
+    decide(&s, &claims[4], Outcome::Rejected, &m2).await;
+    let p = s.person(pas[0].id).await.unwrap().unwrap();
+    let mut details = p.details.clone();
+    details.date_of_birth = Some(PartialDate::parse("2009").unwrap());
+    details.citizenship = Citizenship::parse("AFG").unwrap();
+    s.update_person(p.id, p.version, details, at(&m2, 1)).await.unwrap();
+    let child = s.household(pas[5].household_id).await.unwrap().unwrap().members[2].id;
+    let record = nansen_domain::protection::ProtectionRecord {
+        screening: nansen_domain::convention::guard::Screening::Screened { on: day(2024, 5, 9), protection_needs_indicated: true },
+        ..Default::default()
+    };
+    s.update_protection(child, 0, record, at(&m2, 1)).await.unwrap();
+
+    let h = read(s.clone()).await;
+    let (stock2, flows2, csv2) = publish(&h);
+    assert_eq!(stock2, stock, "the stock at a past date changed after later events");
+    assert_eq!(flows2, flows);
+    assert_eq!(csv2, csv);
+    // …while the figures for a later date do reflect the changes.
+    let later = h.stock_at(day(2024, 6, 30));
+    assert_eq!(later.total(Category::AsylumSeekers), 2 + 3);
+    assert_eq!(later.total(Category::Oip), 1);
+    let afg = nansen_stats::Place::parse("AFG").unwrap();
+    assert!(later.cells.keys().any(|(p, _, a)| *p == afg && *a == nansen_stats::AgeBracket::A12to17));
+}
+
 macro_rules! contract {
     ($backend:ident, $make:expr) => {
         mod $backend {
@@ -602,6 +698,7 @@ macro_rules! contract {
             case!(removals_are_evaluated_person_by_person);
             case!(jurisdictions_can_be_edited);
             case!(audit_detects_tampering);
+            case!(registry_statistics_are_reproducible);
         }
     };
 }

@@ -27,6 +27,7 @@ pub fn staff_roles(role: Option<&str>) -> Vec<Role> {
     match role {
         None => vec![Role::RegistrationClerk, Role::SeniorProtectionOfficer],
         Some("supervisor") => vec![Role::Reviewer],
+        Some("unhcr_supervisor") => vec![Role::Supervisor],
         Some(r) => vec![Role::parse(r).unwrap()],
     }
 }
