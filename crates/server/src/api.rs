@@ -52,7 +52,9 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::claim_assessments, crate::protection_api::assess_facts, crate::protection_api::get_protection,
         crate::protection_api::put_protection, crate::protection_api::request_removal, crate::protection_api::get_removal,
         crate::protection_api::execute_removal, crate::protection_api::get_jurisdiction, crate::protection_api::put_jurisdiction,
-        crate::protection_api::request_repatriation, crate::protection_api::get_repatriation
+        crate::protection_api::request_repatriation, crate::protection_api::get_repatriation,
+        crate::duplicates_api::check, crate::duplicates_api::list, crate::duplicates_api::get_duplicate, crate::duplicates_api::dismiss,
+        crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -61,14 +63,19 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::ProtectionDto, crate::protection_api::ProtectionUpdateRequest, crate::protection_api::RemovalRequestBody,
         crate::protection_api::RemovalDto, crate::protection_api::ExecuteRemovalRequest, crate::protection_api::AssessRequest,
         crate::protection_api::AssessmentDto, crate::protection_api::JurisdictionDto, crate::protection_api::JurisdictionUpdateRequest,
-        crate::protection_api::RepatriationBody, crate::protection_api::RepatriationDto
+        crate::protection_api::RepatriationBody, crate::protection_api::RepatriationDto,
+        crate::duplicates_api::RegisteredDto, crate::duplicates_api::DuplicateMatchDto, crate::duplicates_api::FieldContributionDto,
+        crate::duplicates_api::DuplicateCheckRequest, crate::duplicates_api::DuplicateCheckDto, crate::duplicates_api::DuplicateDto,
+        crate::duplicates_api::DuplicatePage, crate::duplicates_api::DuplicateViewDto, crate::duplicates_api::DuplicateSideDto,
+        crate::duplicates_api::DecisionRequest
     )),
     tags(
         (name = "registration", description = "Persons and households"),
         (name = "operations", description = "Offices and their countries"),
         (name = "procedure", description = "Refugee status determination: claims, steps, assessments"),
         (name = "protection", description = "Protection records, the non-refoulement guard and removals"),
-        (name = "jurisdictions", description = "Which instruments bind a country of asylum")
+        (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
+        (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo")
     )
 )]
 pub struct ApiDoc;
@@ -143,6 +150,9 @@ pub struct PersonDto {
     pub updated_at: DateTime<Utc>,
     /// Biodata.
     pub person: PersonInput,
+    /// When this record was merged as a duplicate: the surviving record to use instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<Uuid>,
 }
 
 impl From<&PersonRecord> for PersonDto {
@@ -156,6 +166,7 @@ impl From<&PersonRecord> for PersonDto {
             created_at: p.created_at,
             updated_at: p.updated_at,
             person: p.details.to_input(),
+            merged_into: p.merged_into.map(|m| m.as_uuid()),
         }
     }
 }
@@ -345,7 +356,7 @@ pub(crate) async fn operation_exists(s: &AppState, id: &str) -> ApiResult<Operat
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/households", tag = "registration", request_body = HouseholdInput,
     params(("operation_id" = Uuid, Path, description = "Operation")),
-    responses((status = 201, description = "Registered", body = HouseholdDto), (status = 200, description = "Already registered under this registration key; nothing written", body = HouseholdDto),
+    responses((status = 201, description = "Registered, with the likely duplicates found (queued for review)", body = crate::duplicates_api::RegisteredDto), (status = 200, description = "Already registered under this registration key; nothing written", body = crate::duplicates_api::RegisteredDto),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn register_household(
     State(s): State<AppState>,
@@ -355,14 +366,17 @@ async fn register_household(
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &op).await?;
-    let r = s.store.register_household(op, household, meta(&s, &headers, None)?).await?;
+    let m = meta(&s, &headers, None)?;
+    let r = s.store.register_household(op, household, m.clone()).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(HouseholdDto::from(&r.view))).into_response())
+    let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
+    let duplicates = crate::duplicates_api::after_registration(&s, op, &r.view, &new, &m).await?;
+    Ok((status, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::from(&r.view), duplicates })).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/persons", tag = "registration", request_body = PersonInput,
     params(("operation_id" = Uuid, Path, description = "Operation")),
-    responses((status = 201, description = "Registered as the principal applicant of a new household", body = HouseholdDto), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "Registered as the principal applicant of a new household, with the likely duplicates found (queued for review)", body = crate::duplicates_api::RegisteredDto), (status = 422, body = ErrorBody)))]
 async fn register_person(
     State(s): State<AppState>,
     Path(op): Path<String>,
@@ -372,8 +386,11 @@ async fn register_person(
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let r = s.store.register_household(op, household, meta(&s, &headers, None)?).await?;
-    Ok((StatusCode::CREATED, Json(HouseholdDto::from(&r.view))).into_response())
+    let m = meta(&s, &headers, None)?;
+    let r = s.store.register_household(op, household, m.clone()).await?;
+    let new: Vec<PersonId> = r.view.members.iter().map(|p| p.id).collect();
+    let duplicates = crate::duplicates_api::after_registration(&s, op, &r.view, &new, &m).await?;
+    Ok((StatusCode::CREATED, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::from(&r.view), duplicates })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registration", params(("id" = Uuid, Path, description = "Household")),
@@ -435,7 +452,11 @@ async fn add_member(
         }
     };
     let (rel, person) = e.finish(|| Some((rel?, person?)))?;
-    let p = s.store.add_member(hid, req.version, rel, person, meta(&s, &headers, req.reason.as_deref())?).await?;
+    let m = meta(&s, &headers, req.reason.as_deref())?;
+    let p = s.store.add_member(hid, req.version, rel, person, m.clone()).await?;
+    if let Some(view) = s.store.household(hid).await? {
+        crate::duplicates_api::after_registration(&s, p.operation_id, &view, &[p.id], &m).await?;
+    }
     Ok((StatusCode::CREATED, Json(PersonDto::from(&p))).into_response())
 }
 
@@ -512,6 +533,7 @@ async fn update_person(
         p
     })?;
     let p = s.store.update_person(pid, req.version, details, meta(&s, &headers, req.reason.as_deref())?).await?;
+    crate::duplicates_api::after_update(&s, &p).await;
     Ok(with_etag(p.version, Json(PersonDto::from(&p))))
 }
 

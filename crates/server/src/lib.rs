@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod duplicates_api;
 pub mod error;
 pub mod json;
 pub mod pages;
@@ -31,6 +32,8 @@ pub struct AppState {
     known_operations: std::sync::Arc<std::sync::RwLock<std::collections::HashSet<nansen_domain::OperationId>>>,
     /// The clock every write is stamped with (replaceable in tests that need time to pass).
     clock: Clock,
+    /// The duplicate-check index of each operation.
+    pub duplicates: duplicates_api::Indexes,
 }
 
 /// Where handlers read the time from.
@@ -56,7 +59,7 @@ impl Clock {
 impl AppState {
     /// State over a store, on the system clock.
     pub fn new(store: AnyStore) -> Self {
-        Self { store, known_operations: Default::default(), clock: Clock::system() }
+        Self { store, known_operations: Default::default(), clock: Clock::system(), duplicates: Default::default() }
     }
 
     /// State over a store with another clock.
@@ -91,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(api::routes())
         .merge(protection_api::routes())
+        .merge(duplicates_api::routes())
         .merge(pages::routes())
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
