@@ -76,6 +76,10 @@ enum Command {
         /// Who is importing (recorded in the history).
         #[arg(long, default_value = "import")]
         actor: String,
+        /// Do not check the imported persons against the registry for likely duplicates (by
+        /// default they are checked after the import and the pairs found are queued for review).
+        #[arg(long)]
+        skip_duplicate_check: bool,
     },
     /// Write synthetic households (the demo's generator) to a JSON Lines or CSV file, for tests,
     /// training and benchmarks. Nothing is written to the database.
@@ -270,11 +274,11 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Import { file, operation, format, actor } => {
+        Command::Import { file, operation, format, actor, skip_duplicate_check } => {
             let store = open(&cli.db).await?;
             let op = pick_operation(&store, operation.as_deref()).await?;
             let actor = Actor::parse(&actor).map_err(|e| anyhow::anyhow!("--actor: {e}"))?;
-            import(&store, op, &file, format, actor).await
+            import(&store, op, &file, format, actor, !skip_duplicate_check).await
         }
         Command::Generate { households, seed, output } => generate(households, seed, &output),
         Command::Assess { file, jurisdiction, json } => assess(&file, &jurisdiction, json),
@@ -383,7 +387,7 @@ fn bar(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
-async fn import(store: &AnyStore, op: Operation, file: &std::path::Path, format: Option<Format>, actor: Actor) -> Result<()> {
+async fn import(store: &AnyStore, op: Operation, file: &std::path::Path, format: Option<Format>, actor: Actor, check_duplicates: bool) -> Result<()> {
     let format = format
         .or_else(|| Format::from_path(file))
         .with_context(|| format!("cannot tell the format of {}: name it .csv, .json or .jsonl, or pass --format", file.display()))?;
@@ -410,7 +414,8 @@ async fn import(store: &AnyStore, op: Operation, file: &std::path::Path, format:
     let n = households.len();
     let pb = bar(n as u64, "importing");
     let started = std::time::Instant::now();
-    let report = store.import(op.id, households, Meta::now(actor), &|done| pb.set_position(done as u64)).await?;
+    let meta = Meta::now(actor);
+    let report = store.import(op.id, households, meta.clone(), &|done| pb.set_position(done as u64)).await?;
     pb.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     println!(
@@ -421,6 +426,20 @@ async fn import(store: &AnyStore, op: Operation, file: &std::path::Path, format:
         report.persons_created as f64 / secs.max(1e-9),
         report.households_skipped
     );
+    if check_duplicates && report.persons_created > 0 {
+        let started = std::time::Instant::now();
+        let c = nansen_server::duplicates_api::check_import(store, op.id, meta.at, meta.clone())
+            .await
+            .context("the import is complete and durable, but the duplicate check after it failed: no pair was queued for review; check the database and tell your administrator")?;
+        println!(
+            "duplicate check: {} imported persons checked against {} registered ({:.1} s); {} likely duplicate pair(s) found, {} queued for review",
+            c.checked,
+            c.registry,
+            started.elapsed().as_secs_f64(),
+            c.found,
+            c.queued
+        );
+    }
     Ok(())
 }
 
@@ -594,7 +613,12 @@ async fn serve(store: AnyStore, addr: &str) -> Result<()> {
         println!("This database has no accounts yet. Create the first administrator with:\n  nansen user create admin --name \"Your Name\" --role administrator --operation '*'");
     }
     let _ = std::io::stdout().flush();
-    let served = nansen_server::serve(AppState::new(store.clone()), listener).await;
+    let state = AppState::new(store.clone());
+    for (op, persons, secs) in state.duplicates.warm(&store).await.context("cannot build the duplicate-check index from the registry")? {
+        println!("duplicate-check index of operation {op}: {persons} persons in {secs:.2} s");
+    }
+    let _ = std::io::stdout().flush();
+    let served = nansen_server::serve(state, listener).await;
     store.close().await;
     served.context("the server stopped with an error")
 }

@@ -278,3 +278,43 @@ fn dedup_and_stats_are_wired() {
     let o = Command::new(env!("CARGO_BIN_EXE_nansen")).args(["stats", "--help"]).output().unwrap();
     assert!(o.status.success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_checks_for_duplicates_and_queues_them() {
+    use nansen_store::{Duplicates, DuplicateStatus, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    ok(&nansen(&db, &["operation", "create", "--code", "TUR-GAZ", "--name", "Gaziantep", "--country", "TUR"]));
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, CSV).unwrap();
+    let out = ok(&nansen(&db, &["import", first.to_str().unwrap()]));
+    assert!(out.contains("duplicate check: 4 imported persons checked against 0 registered") && out.contains("0 likely duplicate pair(s) found"), "{out}");
+    // Mohammed registered again as Muhammad (another household), and someone clearly different
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        "household_key,relationship,given_name,family_name,given_name_original,family_name_original,sex,date_of_birth,citizenship,languages,document_kind,document_number,specific_needs,address\n\
+         K-10,PA,Muhammad,Al-Ahmed,محمد,الأحمد,M,1979,SYR,ar,passport,N0001,,Block A\n\
+         K-11,PA,Grace,Achol,,,F,2001-07-09,SSD,en,,,,Zone 9\n",
+    )
+    .unwrap();
+    let out = ok(&nansen(&db, &["import", second.to_str().unwrap()]));
+    assert!(out.contains("duplicate check: 2 imported persons checked against 4 registered") && out.contains("1 likely duplicate pair(s) found, 1 queued for review"), "{out}");
+    let skipped = ok(&nansen(&db, &["import", "--skip-duplicate-check", second.to_str().unwrap()]));
+    assert!(!skipped.contains("duplicate check"), "{skipped}");
+
+    let store = nansen_store::SqliteStore::open(&db).await.unwrap();
+    let op = store.operations().await.unwrap()[0].id;
+    let queue = store.duplicates(op, Some(DuplicateStatus::Open), 50, 0).await.unwrap();
+    assert_eq!(queue.total, 1);
+    let d = &queue.items[0];
+    assert_eq!(d.found_by, "import");
+    let mut names = Vec::new();
+    for p in [d.person_a, d.person_b] {
+        names.push(store.person(p).await.unwrap().unwrap().details.given_name.as_str().to_owned());
+    }
+    assert!(names.contains(&"Mohammed".to_string()) && names.contains(&"Muhammad".to_string()), "{names:?}");
+    assert!(store.verify_audit().await.unwrap().ok());
+    store.close().await;
+}
+

@@ -43,6 +43,8 @@ pub enum EntityKind {
     Removal,
     /// A voluntary repatriation request.
     Repatriation,
+    /// A proposed duplicate (a pair of persons under review).
+    Duplicate,
 }
 
 impl EntityKind {
@@ -55,6 +57,7 @@ impl EntityKind {
             Self::Protection => "protection",
             Self::Removal => "removal",
             Self::Repatriation => "repatriation",
+            Self::Duplicate => "duplicate",
         }
     }
     /// Parses the storage form.
@@ -66,6 +69,7 @@ impl EntityKind {
             "protection" => Some(Self::Protection),
             "removal" => Some(Self::Removal),
             "repatriation" => Some(Self::Repatriation),
+            "duplicate" => Some(Self::Duplicate),
             _ => None,
         }
     }
@@ -100,6 +104,17 @@ pub enum EventKind {
     RemovalExecuted,
     /// A voluntary repatriation was requested, with each participant's consent, and evaluated.
     RepatriationEvaluated,
+    /// A pair of persons was proposed as a likely duplicate, for review.
+    DuplicateQueued,
+    /// An officer dismissed a proposed duplicate: two different people.
+    DuplicateDismissed,
+    /// An officer confirmed a proposed duplicate: one person registered twice.
+    DuplicateConfirmed,
+    /// A confirmed duplicate was merged: on the duplicate record (it now leads to the survivor), on
+    /// the surviving record, and on the proposed duplicate.
+    PersonMerged,
+    /// A merge was undone: both records stand on their own again and the pair returns to review.
+    PersonUnmerged,
 }
 
 impl EventKind {
@@ -118,6 +133,11 @@ impl EventKind {
             Self::RemovalRequested => "removal_requested",
             Self::RemovalExecuted => "removal_executed",
             Self::RepatriationEvaluated => "repatriation_evaluated",
+            Self::DuplicateQueued => "duplicate_queued",
+            Self::DuplicateDismissed => "duplicate_dismissed",
+            Self::DuplicateConfirmed => "duplicate_confirmed",
+            Self::PersonMerged => "person_merged",
+            Self::PersonUnmerged => "person_unmerged",
         }
     }
     /// Parses the storage form.

@@ -70,3 +70,7 @@ id_type!(
     /// A recorded legal assessment of a claim.
     AssessmentId
 );
+id_type!(
+    /// A proposed duplicate: a pair of persons that may be one person, for an officer to review.
+    DuplicateId
+);

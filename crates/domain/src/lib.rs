@@ -31,7 +31,7 @@ pub use date::PartialDate;
 pub use error::{FieldError, ParseError, ValidationErrors};
 pub use event::{Actor, EntityKind, Event, EventKind};
 pub use household::{HouseholdDetails, HouseholdInput, MemberInput, NewHousehold, RegistrationKey};
-pub use ids::{AssessmentId, ClaimId, EventId, HouseholdId, OperationId, PersonId, RemovalId};
+pub use ids::{AssessmentId, ClaimId, DuplicateId, EventId, HouseholdId, OperationId, PersonId, RemovalId};
 pub use name::{LatinName, PersonName, Reason, ShortText};
 pub use operation::{DeterminingAuthority, Operation, OperationCode};
 pub use person::{PersonDetails, PersonInput, Relationship, Sex};

@@ -54,7 +54,9 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::request_repatriation, crate::protection_api::get_repatriation, crate::protection_api::get_status,
         crate::account_api::me, crate::account_api::change_password, crate::account_api::my_token, crate::account_api::list_users,
         crate::account_api::create_user, crate::account_api::get_user, crate::account_api::update_user, crate::account_api::user_token,
-        crate::account_api::access_log
+        crate::account_api::access_log,
+        crate::duplicates_api::check, crate::duplicates_api::list, crate::duplicates_api::get_duplicate, crate::duplicates_api::dismiss,
+        crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -66,7 +68,11 @@ pub fn routes() -> Router<AppState> {
         crate::protection_api::RepatriationBody, crate::protection_api::RepatriationDto, crate::protection_api::StatusDto,
         crate::account_api::UserDto, crate::account_api::MeDto, crate::account_api::PasswordChange, crate::account_api::TokenRequest,
         crate::account_api::TokenDto, crate::account_api::NewUserRequest, crate::account_api::UserUpdateRequest, crate::account_api::UserUpdateDto,
-        crate::account_api::TotpDto
+        crate::account_api::TotpDto,
+        crate::duplicates_api::RegisteredDto, crate::duplicates_api::DuplicateMatchDto, crate::duplicates_api::FieldContributionDto,
+        crate::duplicates_api::DuplicateCheckRequest, crate::duplicates_api::DuplicateCheckDto, crate::duplicates_api::DuplicateDto,
+        crate::duplicates_api::DuplicatePage, crate::duplicates_api::DuplicateViewDto, crate::duplicates_api::DuplicateSideDto,
+        crate::duplicates_api::DecisionRequest
     )),
     modifiers(&Security),
     tags(
@@ -75,7 +81,8 @@ pub fn routes() -> Router<AppState> {
         (name = "procedure", description = "Refugee status determination: claims, steps, assessments"),
         (name = "protection", description = "Protection records, the non-refoulement guard and removals"),
         (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
-        (name = "accounts", description = "Users, roles, tokens and the access log")
+        (name = "accounts", description = "Users, roles, tokens and the access log"),
+        (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo")
     ),
     security(("token" = []), ("session" = []))
 )]
@@ -164,6 +171,9 @@ pub struct PersonDto {
     pub updated_at: DateTime<Utc>,
     /// Biodata.
     pub person: PersonInput,
+    /// When this record was merged as a duplicate: the surviving record to use instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<Uuid>,
     /// Specific needs withheld from this viewer (health, violence, torture) for lack of the
     /// sensitive-read permission.
     #[serde(skip_serializing_if = "is_zero")]
@@ -200,6 +210,7 @@ impl From<&PersonRecord> for PersonDto {
             created_at: p.created_at,
             updated_at: p.updated_at,
             person: p.details.to_input(),
+            merged_into: p.merged_into.map(|m| m.as_uuid()),
         }
     }
 }
@@ -390,7 +401,7 @@ pub(crate) async fn operation_exists(s: &AppState, p: &Principal, id: &str) -> A
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/households", tag = "registration", request_body = HouseholdInput,
     params(("operation_id" = Uuid, Path, description = "Operation")),
-    responses((status = 201, description = "Registered", body = HouseholdDto), (status = 200, description = "Already registered under this registration key; nothing written", body = HouseholdDto),
+    responses((status = 201, description = "Registered, with the likely duplicates found (queued for review)", body = crate::duplicates_api::RegisteredDto), (status = 200, description = "Already registered under this registration key; nothing written", body = crate::duplicates_api::RegisteredDto),
         (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn register_household(
     State(s): State<AppState>,
@@ -400,14 +411,17 @@ async fn register_household(
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
-    let r = s.store.register_household(op, household, meta(&s, &p, None)?).await?;
+    let m = meta(&s, &p, None)?;
+    let r = s.store.register_household(op, household, m.clone()).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(HouseholdDto::view(&r.view, &p))).into_response())
+    let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
+    let duplicates = crate::duplicates_api::after_registration(&s, op, &r.view, &new, &m).await?;
+    Ok((status, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/persons", tag = "registration", request_body = PersonInput,
     params(("operation_id" = Uuid, Path, description = "Operation")),
-    responses((status = 201, description = "Registered as the principal applicant of a new household", body = HouseholdDto), (status = 422, body = ErrorBody)))]
+    responses((status = 201, description = "Registered as the principal applicant of a new household, with the likely duplicates found (queued for review)", body = crate::duplicates_api::RegisteredDto), (status = 422, body = ErrorBody)))]
 async fn register_person(
     State(s): State<AppState>,
     Path(op): Path<String>,
@@ -417,8 +431,11 @@ async fn register_person(
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let r = s.store.register_household(op, household, meta(&s, &p, None)?).await?;
-    Ok((StatusCode::CREATED, Json(HouseholdDto::view(&r.view, &p))).into_response())
+    let m = meta(&s, &p, None)?;
+    let r = s.store.register_household(op, household, m.clone()).await?;
+    let new: Vec<PersonId> = r.view.members.iter().map(|p| p.id).collect();
+    let duplicates = crate::duplicates_api::after_registration(&s, op, &r.view, &new, &m).await?;
+    Ok((StatusCode::CREATED, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/households/{id}", tag = "registration", params(("id" = Uuid, Path, description = "Household")),
@@ -479,7 +496,11 @@ async fn add_member(
         }
     };
     let (rel, person) = e.finish(|| Some((rel?, person?)))?;
-    let added = s.store.add_member(hid, req.version, rel, person, meta(&s, &p, req.reason.as_deref())?).await?;
+    let m = meta(&s, &p, req.reason.as_deref())?;
+    let added = s.store.add_member(hid, req.version, rel, person, m.clone()).await?;
+    if let Some(view) = s.store.household(hid).await? {
+        crate::duplicates_api::after_registration(&s, added.operation_id, &view, &[added.id], &m).await?;
+    }
     Ok((StatusCode::CREATED, Json(PersonDto::view(&added, &p))).into_response())
 }
 
@@ -561,6 +582,7 @@ async fn update_person(
         }
     }
     let updated = s.store.update_person(current.id, req.version, details, meta(&s, &p, req.reason.as_deref())?).await?;
+    crate::duplicates_api::after_update(&s, &updated).await;
     Ok(with_etag(updated.version, Json(PersonDto::view(&updated, &p))))
 }
 

@@ -10,6 +10,7 @@
 pub mod account_api;
 pub mod api;
 pub mod auth;
+pub mod duplicates_api;
 pub mod error;
 pub mod json;
 pub mod pages;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub auth: auth::AuthConfig,
     /// Failed sign-ins per address.
     pub throttle: std::sync::Arc<auth::Throttle>,
+    /// The duplicate-check index of each operation.
+    pub duplicates: duplicates_api::Indexes,
 }
 
 /// Where handlers read the time from.
@@ -79,6 +82,7 @@ impl AppState {
             clock: Clock::system(),
             auth: auth::AuthConfig::default(),
             throttle: Default::default(),
+            duplicates: Default::default(),
         }
     }
 
@@ -120,6 +124,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(api::routes())
         .merge(protection_api::routes())
+        .merge(duplicates_api::routes())
         .merge(pages::routes())
         .merge(account_api::routes())
         .merge(stats_api::routes())

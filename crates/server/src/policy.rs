@@ -101,6 +101,13 @@ pub const POLICY: &[Rule] = &[
     needs("PUT", "/api/v1/users/{id}", P::UserAdmin),
     needs("POST", "/api/v1/users/{id}/tokens", P::UserAdmin),
     needs("GET", "/api/v1/access-log", P::AuditRead),
+    needs("POST", "/api/v1/operations/{operation_id}/duplicate-check", P::RegistryWrite),
+    reads("GET", "/api/v1/operations/{operation_id}/duplicates", P::DuplicateReview),
+    reads("GET", "/api/v1/duplicates/{id}", P::DuplicateReview),
+    needs("POST", "/api/v1/duplicates/{id}/dismiss", P::DuplicateReview),
+    needs("POST", "/api/v1/duplicates/{id}/confirm", P::DuplicateReview),
+    needs("POST", "/api/v1/duplicates/{id}/merge", P::DuplicateReview),
+    needs("POST", "/api/v1/duplicates/{id}/unmerge", P::DuplicateReview),
     // Statistics: published (suppressed) figures are public; unsuppressed internal figures are
     // checked inside, against the statistics_internal permission.
     public("GET", "/statistics"),

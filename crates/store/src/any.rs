@@ -2,6 +2,8 @@
 
 use crate::model::*;
 use crate::protection_model::*;
+use crate::duplicates_model::*;
+use nansen_domain::DuplicateId;
 use crate::{PgStore, Result, SqliteStore, Store, StoreError};
 use nansen_domain::{CaseNumber, EntityKind, Event, HouseholdDetails, HouseholdId, NewHousehold, Operation, OperationId, PersonDetails, PersonId, Relationship};
 use nansen_domain::convention::guard::RemovalRequest;
@@ -206,6 +208,30 @@ impl crate::Protection for AnyStore {
     }
     async fn jurisdiction(&self, country: Country) -> Result<JurisdictionView> {
         delegate!(self, s => s.jurisdiction(country))
+    }
+}
+
+impl crate::Duplicates for AnyStore {
+    async fn queue_duplicates(&self, op: OperationId, pairs: Vec<NewDuplicate>, meta: Meta) -> Result<Vec<DuplicateRecord>> {
+        delegate!(self, s => s.queue_duplicates(op, pairs, meta))
+    }
+    async fn decide_duplicate(&self, id: DuplicateId, expected_version: i64, decision: DuplicateDecision, meta: Meta) -> Result<DuplicateRecord> {
+        delegate!(self, s => s.decide_duplicate(id, expected_version, decision, meta))
+    }
+    async fn merge_duplicate(&self, id: DuplicateId, expected_version: i64, survivor: Option<PersonId>, meta: Meta) -> Result<DuplicateRecord> {
+        delegate!(self, s => s.merge_duplicate(id, expected_version, survivor, meta))
+    }
+    async fn unmerge_duplicate(&self, id: DuplicateId, expected_version: i64, meta: Meta) -> Result<DuplicateRecord> {
+        delegate!(self, s => s.unmerge_duplicate(id, expected_version, meta))
+    }
+    async fn duplicate(&self, id: DuplicateId) -> Result<Option<DuplicateRecord>> {
+        delegate!(self, s => s.duplicate(id))
+    }
+    async fn duplicates(&self, op: OperationId, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> Result<Page<DuplicateRecord>> {
+        delegate!(self, s => s.duplicates(op, status, limit, offset))
+    }
+    async fn duplicates_of(&self, person: PersonId) -> Result<Vec<DuplicateRecord>> {
+        delegate!(self, s => s.duplicates_of(person))
     }
 }
 

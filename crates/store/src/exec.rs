@@ -173,6 +173,9 @@ macro_rules! backend_impl {
                     if current.version != *expected_version {
                         return Err(rows::conflict("person", id, *expected_version, current.version));
                     }
+                    if let Some(into) = current.merged_into {
+                        return Err(StoreError::Rule { code: "merged", message: format!("person {id} was merged into {into}; correct {into} instead, or undo the merge first") });
+                    }
                     let Some((rec, ev)) = rows::person_update(&current, details.clone(), meta) else {
                         return Ok(Outcome::Person(current));
                     };
@@ -216,6 +219,7 @@ macro_rules! backend_impl {
                     Ok(Outcome::Household(rec))
                 }
                 Command::Protection(p) => apply_protection(conn, ws, cache, p).await,
+                Command::Duplicates(d) => apply_duplicates(conn, ws, d).await,
                 Command::Import { op, households, meta } => {
                     let country = country_of(conn, cache, *op).await?;
                     let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();
@@ -612,6 +616,9 @@ macro_rules! backend_impl {
                         report.first_problem = problem("record_altered", None, format!("claim {id} differs from what its history records: it was changed outside Nansen"));
                         return Ok(report);
                     }
+                }
+                if let Some(p) = verify_duplicates(&self.pool, &by_entity, &mut report).await? {
+                    report.first_problem = Some(p);
                 }
                 Ok(report)
             }

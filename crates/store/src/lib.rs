@@ -18,7 +18,9 @@
 pub mod accounts;
 mod any;
 pub mod audit;
+mod duplicates_model;
 mod exec;
+mod exec_duplicates;
 mod exec_protection;
 mod model;
 mod postgres;
@@ -30,6 +32,7 @@ pub mod testing;
 mod writer;
 
 pub use any::{connect, AnyStore, DbUrl};
+pub use duplicates_model::*;
 pub use model::*;
 pub use protection_model::*;
 pub use postgres::PgStore;

@@ -50,6 +50,8 @@ pub struct PersonRecord {
     pub created_at: DateTime<Utc>,
     /// Last changed at.
     pub updated_at: DateTime<Utc>,
+    /// When this record was merged as a duplicate: the surviving record it leads to.
+    pub merged_into: Option<PersonId>,
 }
 
 /// A household as stored (without members).

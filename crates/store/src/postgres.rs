@@ -2,6 +2,7 @@
 //! its WAL is flushed), one writer connection, a read pool.
 
 use crate::exec::{backend_impl, Sql};
+use crate::exec_duplicates::{duplicates_impl, DuplicateSql};
 use crate::exec_protection::{protection_impl, ProtectionSql};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::ConnectOptions;
@@ -14,20 +15,20 @@ pub(crate) const SQL: Sql = Sql {
     operation: "SELECT id, code, name, country, authority FROM operations WHERE id = $1",
     household_by_key: "SELECT id FROM households WHERE operation_id = $1 AND registration_key = $2",
     existing_keys: "SELECT registration_key FROM households WHERE operation_id = $1 AND registration_key IN (SELECT jsonb_array_elements_text($2::jsonb))",
-    person: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons WHERE id = $1",
+    person: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at, merged_into FROM persons WHERE id = $1",
     household: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE id = $1",
     household_by_case: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE case_number = $1",
     households_first: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE operation_id = $1 ORDER BY id LIMIT $2",
     households_after: "SELECT id, operation_id, case_number, version, data::text, created_at, updated_at FROM households WHERE operation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-    members: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons WHERE household_id = $1 ORDER BY relationship <> 'PA', created_at, id",
-    members_of_many: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at FROM persons \
+    members: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at, merged_into FROM persons WHERE household_id = $1 ORDER BY relationship <> 'PA', created_at, id",
+    members_of_many: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at, merged_into FROM persons \
         WHERE household_id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid) ORDER BY household_id, relationship <> 'PA', created_at, id",
     update_person: "UPDATE persons SET data = $1::jsonb, full_name = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
     delete_terms: "DELETE FROM person_terms WHERE person_id = $1 AND (kind, term) IN (SELECT x ->> 0, x ->> 1 FROM jsonb_array_elements($2::jsonb) AS x)",
     update_household: "UPDATE households SET data = $1::jsonb, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
     bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
     history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
-    search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data::text, p.created_at, p.updated_at FROM persons p",
+    search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data::text, p.created_at, p.updated_at, p.merged_into FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
     audit_head: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -83,6 +84,22 @@ const INSERT_AUDIT: &str = "INSERT INTO audit_log (seq, event_id, operation_id, 
     SELECT seq, event_id, operation_id, at, actor, action, entity_kind, entity_id, version, data_hash, prev_hash, hash FROM jsonb_to_recordset($1::jsonb) \
     AS x(seq bigint, event_id uuid, operation_id uuid, at timestamptz, actor text, action text, entity_kind text, entity_id uuid, version bigint, data_hash text, prev_hash text, hash text)";
 
+pub(crate) const DSQL: DuplicateSql = DuplicateSql {
+    insert: "INSERT INTO duplicate_candidates (id, operation_id, person_a, person_b, version, score, explanation, found_by, status, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, 1, $5, $6::jsonb, $7, 'open', $8, $8)",
+    pair: "SELECT id FROM duplicate_candidates WHERE operation_id = $1 AND person_a = $2 AND person_b = $3",
+    by_id: "SELECT id, operation_id, person_a, person_b, version, score, explanation::text, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE id = $1",
+    page: "SELECT id, operation_id, person_a, person_b, version, score, explanation::text, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2) ORDER BY score DESC, id LIMIT $3 OFFSET $4",
+    count: "SELECT COUNT(*) FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2)",
+    of_person: "SELECT id, operation_id, person_a, person_b, version, score, explanation::text, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE person_a = $1 OR person_b = $1 ORDER BY created_at DESC, id DESC",
+    update: "UPDATE duplicate_candidates SET version = $1, status = $2, survivor = $3, decided_by = $4, decided_at = $5, decision_reason = $6, updated_at = $7 \
+        WHERE id = $8 AND version = $9",
+    set_merged_into: "UPDATE persons SET merged_into = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+    merged_into_of: "SELECT id, operation_id, household_id, relationship, version, data::text, created_at, updated_at, merged_into FROM persons WHERE merged_into = $1 ORDER BY id",
+    all_merged: "SELECT id, merged_into FROM persons",
+    all_status: "SELECT id, status FROM duplicate_candidates",
+};
+
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     t
 }
@@ -116,6 +133,7 @@ async fn flush_rows(conn: &mut PgConnection, ws: &crate::rows::WriteSet) -> Resu
 
 backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts, flush_rows);
 protection_impl!(PgStore, PgConnection, SQL, PSQL, bind_ts);
+duplicates_impl!(PgStore, PgConnection, PgPool, SQL, DSQL, bind_ts);
 
 impl PgStore {
     /// Connects to `url` (`postgres://…`) and applies pending migrations.

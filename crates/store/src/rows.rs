@@ -23,6 +23,7 @@ pub(crate) enum Command {
     UpdateHousehold { id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta },
     Import { op: OperationId, households: Vec<(NewHousehold, HouseholdId, Vec<PersonId>, u64)>, meta: Meta },
     Protection(Box<crate::exec_protection::ProtectionCommand>),
+    Duplicates(Box<crate::exec_duplicates::DuplicateCommand>),
 }
 
 impl Command {
@@ -50,6 +51,8 @@ pub(crate) enum Outcome {
     Removal(Box<crate::protection_model::RemovalView>),
     Jurisdiction(Box<crate::protection_model::JurisdictionView>),
     Recorded(Uuid),
+    Duplicates(Vec<crate::duplicates_model::DuplicateRecord>),
+    Duplicate(Box<crate::duplicates_model::DuplicateRecord>),
 }
 
 pub(crate) fn random_u64() -> u64 {
@@ -252,7 +255,7 @@ pub(crate) fn new_person(
         data,
         at: ts(meta.at),
     });
-    PersonRecord { id, operation_id: op, household_id: household, relationship, version: 1, details, created_at: meta.at, updated_at: meta.at }
+    PersonRecord { id, operation_id: op, household_id: household, relationship, version: 1, details, created_at: meta.at, updated_at: meta.at, merged_into: None }
 }
 
 /// A new household's rows and the view that will be read back after commit.
@@ -340,12 +343,13 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// Reads a person row (`id, operation_id, household_id, relationship, version, data, created_at,
-/// updated_at`) from either backend.
+/// updated_at, merged_into`) from either backend.
 pub(crate) fn person_from_row<'r, R>(row: &'r R) -> Result<PersonRecord>
 where
     R: sqlx::Row,
     usize: sqlx::ColumnIndex<R>,
     Uuid: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<Uuid>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
@@ -361,6 +365,7 @@ where
         details: serde_json::from_str(&data).map_err(|e| corrupt("person data", e))?,
         created_at: row.try_get(6)?,
         updated_at: row.try_get(7)?,
+        merged_into: row.try_get::<Option<Uuid>, _>(8)?.map(PersonId::from_uuid),
     })
 }
 
@@ -479,7 +484,13 @@ pub(crate) fn search_sql(q: &SearchQuery) -> SearchSql {
     }
     if let Some(cn) = &q.case_number {
         let ph = next(&mut params, SearchParam::Text(cn.to_string()));
-        cond.push(format!("p.household_id IN (SELECT id FROM households WHERE case_number = {ph})"));
+        // A member merged into a person of another household leads to that person.
+        cond.push(format!(
+            "(p.household_id IN (SELECT id FROM households WHERE case_number = {ph}) OR p.id IN (SELECT m.merged_into FROM persons m \
+             WHERE m.merged_into IS NOT NULL AND m.household_id IN (SELECT id FROM households WHERE case_number = {ph})))"
+        ));
     }
+    // A merged record is found through its survivor, which carries its name and document terms.
+    cond.push("p.merged_into IS NULL".to_string());
     SearchSql { condition: cond.join(" AND "), params }
 }

@@ -2,6 +2,7 @@
 //! survives a crash or power loss), foreign keys on, one writer connection, a small read pool.
 
 use crate::exec::{backend_impl, Sql};
+use crate::exec_duplicates::{duplicates_impl, DuplicateSql};
 use crate::exec_protection::{protection_impl, ProtectionSql};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::ConnectOptions;
@@ -17,20 +18,20 @@ pub(crate) const SQL: Sql = Sql {
     operation: "SELECT id, code, name, country, authority FROM operations WHERE id = $1",
     household_by_key: "SELECT id FROM households WHERE operation_id = $1 AND registration_key = $2",
     existing_keys: "SELECT registration_key FROM households WHERE operation_id = $1 AND registration_key IN (SELECT value FROM json_each($2))",
-    person: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons WHERE id = $1",
+    person: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at, merged_into FROM persons WHERE id = $1",
     household: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE id = $1",
     household_by_case: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE case_number = $1",
     households_first: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE operation_id = $1 ORDER BY id LIMIT $2",
     households_after: "SELECT id, operation_id, case_number, version, data, created_at, updated_at FROM households WHERE operation_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-    members: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons WHERE household_id = $1 ORDER BY relationship <> 'PA', created_at, id",
-    members_of_many: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at FROM persons \
+    members: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at, merged_into FROM persons WHERE household_id = $1 ORDER BY relationship <> 'PA', created_at, id",
+    members_of_many: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at, merged_into FROM persons \
         WHERE household_id IN (SELECT unhex(replace(value, '-', '')) FROM json_each($1)) ORDER BY household_id, relationship <> 'PA', created_at, id",
     update_person: "UPDATE persons SET data = $1, full_name = $2, version = $3, updated_at = $4 WHERE id = $5 AND version = $6",
     delete_terms: "DELETE FROM person_terms WHERE person_id = $1 AND (kind, term) IN (SELECT value ->> 0, value ->> 1 FROM json_each($2))",
     update_household: "UPDATE households SET data = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
     bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
     history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
-    search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data, p.created_at, p.updated_at FROM persons p",
+    search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data, p.created_at, p.updated_at, p.merged_into FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
     audit_head: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -66,6 +67,22 @@ pub(crate) const PSQL: ProtectionSql = ProtectionSql {
     jurisdiction: "SELECT version, data FROM jurisdiction_profiles WHERE country = $1",
     insert_jurisdiction: "INSERT INTO jurisdiction_profiles (country, version, data, updated_at) SELECT $1, $2, $3, $4 WHERE $5 = 0",
     update_jurisdiction: "UPDATE jurisdiction_profiles SET version = $2, data = $3, updated_at = $4 WHERE country = $1 AND version = $5",
+};
+
+pub(crate) const DSQL: DuplicateSql = DuplicateSql {
+    insert: "INSERT INTO duplicate_candidates (id, operation_id, person_a, person_b, version, score, explanation, found_by, status, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, 1, $5, $6, $7, 'open', $8, $8)",
+    pair: "SELECT id FROM duplicate_candidates WHERE operation_id = $1 AND person_a = $2 AND person_b = $3",
+    by_id: "SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE id = $1",
+    page: "SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2) ORDER BY score DESC, id LIMIT $3 OFFSET $4",
+    count: "SELECT COUNT(*) FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2)",
+    of_person: "SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE person_a = $1 OR person_b = $1 ORDER BY created_at DESC, id DESC",
+    update: "UPDATE duplicate_candidates SET version = $1, status = $2, survivor = $3, decided_by = $4, decided_at = $5, decision_reason = $6, updated_at = $7 \
+        WHERE id = $8 AND version = $9",
+    set_merged_into: "UPDATE persons SET merged_into = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+    merged_into_of: "SELECT id, operation_id, household_id, relationship, version, data, created_at, updated_at, merged_into FROM persons WHERE merged_into = $1 ORDER BY id",
+    all_merged: "SELECT id, merged_into FROM persons",
+    all_status: "SELECT id, status FROM duplicate_candidates",
 };
 
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -167,6 +184,7 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
 
 backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bind_ts, flush_rows);
 protection_impl!(SqliteStore, SqliteConnection, SQL, PSQL, bind_ts);
+duplicates_impl!(SqliteStore, SqliteConnection, SqlitePool, SQL, DSQL, bind_ts);
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) and applies pending migrations.
