@@ -161,9 +161,12 @@ pub fn crypt(args: CryptArgs, decrypt: bool) -> Result<()> {
     }
 }
 
+/// The thread encrypting an export; its result says whether the encrypted file was completed.
+pub type Sealing = std::thread::JoinHandle<Result<u64, sealed_file::SealedFileError>>;
+
 /// A writer that encrypts into `file` on a background thread; join the handle after the writer is
 /// dropped to learn whether the encrypted file was completed.
-pub fn sealing_sink(key: &MasterKey, out: Box<dyn Write + Send>) -> (Box<dyn Write>, std::thread::JoinHandle<Result<u64, sealed_file::SealedFileError>>) {
+pub fn sealing_sink(key: &MasterKey, out: Box<dyn Write + Send>) -> (Box<dyn Write>, Sealing) {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(16);
     let key = key.clone();
     let handle = std::thread::spawn(move || sealed_file::encrypt(&key, ChannelReader { rx, buf: Vec::new(), pos: 0 }, out));
@@ -209,7 +212,7 @@ impl Read for ChannelReader {
 }
 
 /// Opens the output of an export: plain, or encrypted with the key in `encrypt_key`.
-pub fn export_sink(output: &Option<PathBuf>, encrypt_key: Option<&Path>) -> Result<(Box<dyn Write>, Option<std::thread::JoinHandle<Result<u64, sealed_file::SealedFileError>>>)> {
+pub fn export_sink(output: &Option<PathBuf>, encrypt_key: Option<&Path>) -> Result<(Box<dyn Write>, Option<Sealing>)> {
     let Some(kf) = encrypt_key else {
         let sink: Box<dyn Write> = match output {
             Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
@@ -227,7 +230,7 @@ pub fn export_sink(output: &Option<PathBuf>, encrypt_key: Option<&Path>) -> Resu
 }
 
 /// Waits for the encryption of an export to complete.
-pub fn finish_sink(h: Option<std::thread::JoinHandle<Result<u64, sealed_file::SealedFileError>>>) -> Result<()> {
+pub fn finish_sink(h: Option<Sealing>) -> Result<()> {
     if let Some(h) = h {
         h.join().map_err(|_| anyhow::anyhow!("the encryption of the output failed"))??;
     }

@@ -202,7 +202,7 @@ async fn altered_or_moved_ciphertexts_are_errors(db: &TestDb) {
     );
     raw(db, if db.url.starts_with("sqlite") { &sqlite_sql } else { &pg_sql }).await.unwrap();
     let s = db.open().await;
-    let err = s.person(pa.id).await.err().expect("a moved ciphertext is refused");
+    let err = s.person(pa.id).await.expect_err("a moved ciphertext is refused");
     assert!(matches!(err, StoreError::Corrupt(_)) && err.to_string().contains("failed authentication"), "{err}");
     // The spouse, untouched, still reads.
     assert!(s.person(spouse).await.unwrap().is_some());
@@ -216,7 +216,7 @@ async fn altered_or_moved_ciphertexts_are_errors(db: &TestDb) {
     );
     raw(db, if db.url.starts_with("sqlite") { sqlite_sql } else { pg_sql }).await.unwrap();
     let s = db.open().await;
-    let err = s.claims_of(pa.id).await.err().expect("an altered ciphertext is refused");
+    let err = s.claims_of(pa.id).await.expect_err("an altered ciphertext is refused");
     assert!(err.to_string().contains("failed authentication"), "{err}");
     s.close().await;
 }
