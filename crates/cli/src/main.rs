@@ -1,5 +1,8 @@
 //! `nansen`: run, fill, migrate, import into and export from a Nansen registry.
 
+mod checkpoint;
+mod sealed_file;
+mod security;
 mod transfer;
 mod users;
 
@@ -9,7 +12,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use nansen_domain::{Actor, DeterminingAuthority, Iso3, Operation, OperationCode, OperationId, ShortText};
 use nansen_server::AppState;
-use nansen_store::{connect, AnyStore, DbUrl, Meta, Store};
+use nansen_store::{connect_with_key, AnyStore, DbUrl, Meta, Store};
 use std::io::Write;
 use std::path::PathBuf;
 use transfer::Format;
@@ -24,6 +27,10 @@ struct Cli {
     /// Log filter, e.g. info, debug, nansen_store=debug.
     #[arg(long, global = true, env = "NANSEN_LOG", default_value = "info")]
     log: String,
+    /// Master key file of the database (encryption at rest; `nansen keys init` creates one). The
+    /// key may instead be given in base64 in NANSEN_KEY.
+    #[arg(long, global = true, env = "NANSEN_KEY_FILE")]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,7 +60,25 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Write a signed audit checkpoint into this folder periodically (needs --signing-key).
+        #[arg(long, requires = "signing_key")]
+        checkpoint_dir: Option<PathBuf>,
+        /// How often to write a checkpoint: 90s, 15m, 1h, 1d.
+        #[arg(long, default_value = "1h", value_parser = checkpoint::parse_every)]
+        checkpoint_every: std::time::Duration,
+        /// Ed25519 signing key of the checkpoints (`nansen audit keygen`).
+        #[arg(long)]
+        signing_key: Option<PathBuf>,
     },
+    /// Master keys of encryption at rest: create one, rotate a database's key.
+    #[command(subcommand)]
+    Keys(security::KeysCmd),
+    /// Write a consistent copy of a SQLite database to a file, optionally encrypted.
+    Backup(security::BackupArgs),
+    /// Encrypt a file or standard input (e.g. a pg_dump) with a key file; see docs/security.md.
+    Encrypt(security::CryptArgs),
+    /// Decrypt a file written by `nansen encrypt`, `nansen backup --encrypt-key` or `nansen export --encrypt-key`.
+    Decrypt(security::CryptArgs),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage operations (an office in a country of asylum).
@@ -155,6 +180,9 @@ enum Command {
         /// Output file; standard output when left out.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Encrypt the export with this key file (`nansen keys init`); read it with `nansen decrypt`.
+        #[arg(long)]
+        encrypt_key: Option<PathBuf>,
     },
 }
 
@@ -162,7 +190,32 @@ enum Command {
 enum AuditCmd {
     /// Recompute the audit chain, check every history event against its entry and every current
     /// record against a replay of its history. Exits 1 at the first broken entry, naming it.
-    Verify,
+    ///
+    /// With --checkpoint and --public-key, also confirms that the chain still holds the entry and
+    /// hash of a signed checkpoint (catches a history rewritten and re-hashed).
+    Verify {
+        /// A checkpoint file written by `nansen audit checkpoint`.
+        #[arg(long, requires = "public_key")]
+        checkpoint: Option<PathBuf>,
+        /// The public key (`.pub` of `nansen audit keygen`) the checkpoint must be signed with.
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+    },
+    /// Create an Ed25519 signing key for checkpoints (FILE, mode 0600) and its public key (FILE.pub).
+    Keygen {
+        /// Where to write the signing key.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a signed checkpoint of the audit chain's head, to keep off this host.
+    Checkpoint {
+        /// The signing key (`nansen audit keygen`).
+        #[arg(long)]
+        signing_key: PathBuf,
+        /// Output file; standard output when left out.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -225,10 +278,11 @@ fn main() -> std::process::ExitCode {
 
 async fn open(db: &str) -> Result<AnyStore> {
     let url = DbUrl::parse(db).map_err(anyhow::Error::msg)?;
-    connect(&url).await.with_context(|| format!("cannot open the database {url}"))
+    connect_with_key(&url, security::key().as_ref()).await.with_context(|| format!("cannot open the database {url}"))
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    security::set_key(security::resolve_key(cli.key_file.as_deref())?);
     match cli.command {
         Command::Demo { addr, households, seed, no_serve } => {
             let db = if std::env::args().any(|a| a == "--db" || a.starts_with("--db=")) || std::env::var_os("NANSEN_DATABASE_URL").is_some() {
@@ -247,7 +301,41 @@ async fn run(cli: Cli) -> Result<()> {
             }
             serve(store, &addr).await
         }
-        Command::Serve { addr } => serve(open(&cli.db).await?, &addr).await,
+        Command::Serve { addr, checkpoint_dir, checkpoint_every, signing_key } => {
+            let store = open(&cli.db).await?;
+            if let (Some(dir), Some(k)) = (checkpoint_dir, signing_key) {
+                std::fs::create_dir_all(&dir).with_context(|| format!("cannot create the checkpoint folder {}", dir.display()))?;
+                checkpoint::spawn_periodic(store.clone(), checkpoint::signing_key(&k)?, dir, checkpoint_every);
+            }
+            serve(store, &addr).await
+        }
+        Command::Keys(cmd) => security::keys(cmd, &cli.db).await,
+        Command::Backup(args) => {
+            let store = open(&cli.db).await?;
+            let r = security::backup(&store, args).await;
+            store.close().await;
+            r
+        }
+        Command::Encrypt(args) => security::crypt(args, false),
+        Command::Decrypt(args) => security::crypt(args, true),
+        Command::Audit(AuditCmd::Keygen { out }) => {
+            let public = checkpoint::keygen(&out)?;
+            println!("signing key written to {} (keep it secret); public key to {} (give it to whoever verifies checkpoints)", out.display(), public.display());
+            Ok(())
+        }
+        Command::Audit(AuditCmd::Checkpoint { signing_key, out }) => {
+            let store = open(&cli.db).await?;
+            let r = security::audit_checkpoint(&store, &signing_key, out.as_deref()).await;
+            store.close().await;
+            r
+        }
+        Command::Audit(AuditCmd::Verify { checkpoint: Some(file), public_key: Some(public) }) => {
+            let store = open(&cli.db).await?;
+            let r = security::audit_verify_checkpoint(&store, &file, &public).await;
+            store.close().await;
+            println!("{}", r?);
+            Ok(())
+        }
         Command::Migrate => {
             open(&cli.db).await?;
             println!("migrations applied: {}", DbUrl::parse(&cli.db).map_err(anyhow::Error::msg)?);
@@ -328,7 +416,7 @@ async fn run(cli: Cli) -> Result<()> {
             print!("{}", nansen_server::policy::markdown());
             Ok(())
         }
-        Command::Audit(AuditCmd::Verify) => {
+        Command::Audit(AuditCmd::Verify { .. }) => {
             let store = open(&cli.db).await?;
             let r = store.verify_audit().await?;
             let access = store.accounts().verify_access_log().await?;
@@ -353,10 +441,14 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&nansen_domain::convention::profile_for(c))?);
             Ok(())
         }
-        Command::Export { operation, format, output } => {
+        Command::Export { operation, format, output, encrypt_key } => {
             let store = open(&cli.db).await?;
             let op = pick_operation(&store, operation.as_deref()).await?;
-            export(&store, op, format, output).await
+            let r = export(&store, op, format, output.clone(), encrypt_key.as_deref()).await;
+            if let (Err(_), Some(_), Some(p)) = (&r, &encrypt_key, &output) {
+                let _ = std::fs::remove_file(p); // never leave an authentic but partial export
+            }
+            r
         }
     }
 }
@@ -443,12 +535,9 @@ async fn import(store: &AnyStore, op: Operation, file: &std::path::Path, format:
     Ok(())
 }
 
-async fn export(store: &AnyStore, op: Operation, format: Format, output: Option<PathBuf>) -> Result<()> {
+async fn export(store: &AnyStore, op: Operation, format: Format, output: Option<PathBuf>, encrypt_key: Option<&std::path::Path>) -> Result<()> {
     let total = store.counts(op.id).await?.households;
-    let sink: Box<dyn Write> = match &output {
-        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    let (sink, sealing) = security::export_sink(&output, encrypt_key)?;
     let pb = if output.is_some() { bar(total as u64, "exporting") } else { ProgressBar::hidden() };
     let mut after = None;
     let mut csv_out = None;
@@ -490,6 +579,7 @@ async fn export(store: &AnyStore, op: Operation, format: Format, output: Option<
         }
         w.flush()?;
     }
+    security::finish_sink(sealing)?;
     pb.finish_and_clear();
     if let Some(p) = output {
         eprintln!("exported {total} households of {} to {}", op.code, p.display());
@@ -569,6 +659,10 @@ async fn demo(db: &str, households: usize, seed: u64) -> Result<AnyStore> {
     let url = DbUrl::parse(db).map_err(anyhow::Error::msg)?;
     let DbUrl::Sqlite(u) = &url else { bail!("the demo runs on SQLite only: pass --db sqlite://PATH or leave --db out") };
     let path = u.trim_start_matches("sqlite://").trim_start_matches("sqlite:").split('?').next().unwrap_or("").to_string();
+    // The demo's master key lives beside it: loaded when it exists, created once the old demo is gone.
+    if security::key().is_none() && std::path::Path::new(&format!("{path}.key")).exists() {
+        security::use_demo_key(&path)?;
+    }
     if std::path::Path::new(&path).exists() {
         let existing = open(db).await?;
         let ops = existing.operations().await?;
@@ -582,6 +676,9 @@ async fn demo(db: &str, households: usize, seed: u64) -> Result<AnyStore> {
                 std::fs::remove_file(&f).with_context(|| format!("cannot replace the old demo database {f}"))?;
             }
         }
+    }
+    if security::key().is_none() {
+        security::use_demo_key(&path)?;
     }
     let store = open(db).await?;
     let op = Operation {

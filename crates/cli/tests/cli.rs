@@ -8,7 +8,12 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 fn nansen(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nansen")).arg("--db").arg(db).args(args).env("NANSEN_LOG", "warn").stdin(Stdio::null()).output().unwrap()
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nansen"));
+    // `nansen demo` encrypts its database with a key file beside it.
+    if let Some(key) = db.strip_prefix("sqlite://").map(|p| format!("{p}.key")).filter(|k| Path::new(k).exists()) {
+        c.env("NANSEN_KEY_FILE", key);
+    }
+    c.arg("--db").arg(db).args(args).env("NANSEN_LOG", "warn").stdin(Stdio::null()).output().unwrap()
 }
 
 fn ok(o: &Output) -> String {

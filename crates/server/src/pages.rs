@@ -95,8 +95,8 @@ struct OperationLine {
 /// What every page's frame shows: who is signed in, and the token its sign-out form carries.
 #[derive(Default)]
 pub struct Chrome {
-    user: String,
-    csrf: String,
+    pub(crate) user: String,
+    pub(crate) csrf: String,
 }
 
 impl Chrome {

@@ -99,7 +99,7 @@ fn publish(table: Table, p: &Publish, viewer: Option<&Principal>) -> Response {
         }
         "internal" if allowed => {
             let mut t = table;
-            t.disclosure = Disclosure::Unsuppressed { reason: format!("internal figures for the {} role", role.unwrap_or_default().trim()) };
+            t.disclosure = Disclosure::Unsuppressed { reason: format!("internal figures for the {} role", viewer.map(|v| v.user.roles.as_slice().iter().filter(|r| r.may(nansen_domain::access::Permission::StatisticsInternal)).map(|r| r.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) };
             t
         }
         "internal" => {

@@ -4,7 +4,7 @@ use crate::model::*;
 use crate::protection_model::*;
 use crate::duplicates_model::*;
 use nansen_domain::DuplicateId;
-use crate::{PgStore, Result, SqliteStore, Store, StoreError};
+use crate::{MasterKey, PgStore, Result, Rotation, SqliteStore, Store, StoreError};
 use nansen_domain::{CaseNumber, EntityKind, Event, HouseholdDetails, HouseholdId, NewHousehold, Operation, OperationId, PersonDetails, PersonId, Relationship};
 use nansen_domain::convention::guard::RemovalRequest;
 use nansen_domain::convention::procedure::{Action, Role, Track};
@@ -90,13 +90,66 @@ impl AnyStore {
             AnyStore::Postgres(s) => s.close().await,
         }
     }
+
+    /// True when this store seals sensitive fields (it was opened with a master key).
+    pub fn encrypted(&self) -> bool {
+        match self {
+            AnyStore::Sqlite(s) => s.encrypted(),
+            AnyStore::Postgres(s) => s.encrypted(),
+        }
+    }
+
+    /// Writes a consistent copy of a SQLite database to a new file. PostgreSQL is backed up with its
+    /// own tools: the error says how.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.backup_to(path).await,
+            AnyStore::Postgres(_) => Err(StoreError::Invalid(
+                "a PostgreSQL database is backed up with pg_dump; to encrypt the dump, pipe it through Nansen: pg_dump -Fc DB | nansen encrypt --key F > backup.enc".into(),
+            )),
+        }
+    }
+
+    /// The last audit entry (sequence number, hash); `None` for an empty chain.
+    pub async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        match self {
+            AnyStore::Sqlite(s) => s.audit_head().await,
+            AnyStore::Postgres(s) => s.audit_head().await,
+        }
+    }
+
+    /// The hash stored for audit entry `seq`.
+    pub async fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+        match self {
+            AnyStore::Sqlite(s) => s.audit_hash_at(seq).await,
+            AnyStore::Postgres(s) => s.audit_hash_at(seq).await,
+        }
+    }
 }
 
-/// Opens the database named by `url` and applies pending migrations.
+/// Opens the database named by `url` without a master key and applies pending migrations. A
+/// database whose sensitive fields are encrypted is refused with [`StoreError::KeyRequired`].
 pub async fn connect(url: &DbUrl) -> Result<AnyStore> {
+    connect_with_key(url, None).await
+}
+
+/// Opens the database named by `url` with its master key (encryption at rest, see
+/// [`crate::seal`]) and applies pending migrations. With a key, sensitive fields are sealed on write;
+/// a database that has no keyring yet gets one. A wrong key is refused with [`StoreError::WrongKey`].
+pub async fn connect_with_key(url: &DbUrl, key: Option<&MasterKey>) -> Result<AnyStore> {
     match url {
-        DbUrl::Sqlite(u) => Ok(AnyStore::Sqlite(SqliteStore::open(u).await?)),
-        DbUrl::Postgres(u) => Ok(AnyStore::Postgres(PgStore::open(u).await?)),
+        DbUrl::Sqlite(u) => Ok(AnyStore::Sqlite(SqliteStore::open_with_key(u, key).await?)),
+        DbUrl::Postgres(u) => Ok(AnyStore::Postgres(PgStore::open_with_key(u, key).await?)),
+    }
+}
+
+/// Rotates the master key of the database at `url`: every data key is rewrapped under `new`, a new
+/// data key seals new writes, and afterwards only `new` opens the database. Nothing sealed is
+/// rewritten (history stays append-only).
+pub async fn rotate_master_key(url: &DbUrl, old: &MasterKey, new: &MasterKey) -> Result<Rotation> {
+    match url {
+        DbUrl::Sqlite(u) => SqliteStore::rotate_key(u, old, new).await,
+        DbUrl::Postgres(u) => PgStore::rotate_key(u, old, new).await,
     }
 }
 

@@ -48,12 +48,14 @@ macro_rules! backend_impl {
         use std::collections::HashMap;
         use uuid::Uuid;
 
-        async fn load_person(conn: &mut $Conn, id: Uuid) -> Result<Option<PersonRecord>> {
+        use crate::seal::Sealer;
+
+        async fn load_person(conn: &mut $Conn, seal: &Sealer, id: Uuid) -> Result<Option<PersonRecord>> {
             let row = sqlx::query($SQL.person).bind(id).fetch_optional(&mut *conn).await?;
-            row.as_ref().map(rows::person_from_row).transpose()
+            row.as_ref().map(|r| rows::person_from_row(r, seal)).transpose()
         }
 
-        async fn load_household(conn: &mut $Conn, sql: &str, key: HouseholdKey) -> Result<Option<HouseholdView>> {
+        async fn load_household(conn: &mut $Conn, seal: &Sealer, sql: &str, key: HouseholdKey) -> Result<Option<HouseholdView>> {
             let q = sqlx::query(sql);
             let q = match key {
                 HouseholdKey::Id(id) => q.bind(id),
@@ -62,7 +64,7 @@ macro_rules! backend_impl {
             let Some(row) = q.fetch_optional(&mut *conn).await? else { return Ok(None) };
             let household = rows::household_from_row(&row)?;
             let members = sqlx::query($SQL.members).bind(household.id.as_uuid()).fetch_all(&mut *conn).await?;
-            let members = members.iter().map(rows::person_from_row).collect::<Result<Vec<_>>>()?;
+            let members = members.iter().map(|r| rows::person_from_row(r, seal)).collect::<Result<Vec<_>>>()?;
             Ok(Some(HouseholdView { household, members }))
         }
 
@@ -101,6 +103,7 @@ macro_rules! backend_impl {
 
         async fn apply_one(
             conn: &mut $Conn,
+            seal: &Sealer,
             ws: &mut WriteSet,
             cache: &mut HashMap<OperationId, Iso3>,
             batch_keys: &mut HashMap<(OperationId, String), HouseholdView>,
@@ -129,7 +132,7 @@ macro_rules! backend_impl {
                         let row = sqlx::query($SQL.household_by_key).bind(op.as_uuid()).bind(key.to_string()).fetch_optional(&mut *conn).await?;
                         if let Some(row) = row {
                             let id: Uuid = row.try_get(0)?;
-                            let view = load_household(conn, $SQL.household, HouseholdKey::Id(id)).await?.ok_or_else(|| rows::not_found("household", id))?;
+                            let view = load_household(conn, seal, $SQL.household, HouseholdKey::Id(id)).await?.ok_or_else(|| rows::not_found("household", id))?;
                             return Ok(Outcome::Registered(Registered { view, created: false }));
                         }
                         let view = rows::new_household(ws, *op, country, household, rows::NewIds { household: *household_id, persons: person_ids, case_random: *case_random }, meta);
@@ -143,7 +146,7 @@ macro_rules! backend_impl {
                     if *relationship == Relationship::PrincipalApplicant {
                         return Err(StoreError::Invalid("a household has exactly one principal applicant; add this person with another relationship".into()));
                     }
-                    let view = load_household(conn, $SQL.household, HouseholdKey::Id(household.as_uuid())).await?.ok_or_else(|| rows::not_found("household", household))?;
+                    let view = load_household(conn, seal, $SQL.household, HouseholdKey::Id(household.as_uuid())).await?.ok_or_else(|| rows::not_found("household", household))?;
                     let h = &view.household;
                     if h.version != *expected_version {
                         return Err(rows::conflict("household", household, *expected_version, h.version));
@@ -165,11 +168,12 @@ macro_rules! backend_impl {
                         rows::to_raw(&serde_json::json!({"person_id": person_id, "relationship": relationship})),
                     ));
                     ws.events.append(&mut own.events);
+                    own.seal(seal)?;
                     flush(conn, &own).await?;
                     Ok(Outcome::Person(rec))
                 }
                 Command::UpdatePerson { id, expected_version, details, meta } => {
-                    let current = load_person(conn, id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", id))?;
+                    let current = load_person(conn, seal, id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", id))?;
                     if current.version != *expected_version {
                         return Err(rows::conflict("person", id, *expected_version, current.version));
                     }
@@ -179,8 +183,10 @@ macro_rules! backend_impl {
                     let Some((rec, ev)) = rows::person_update(&current, details.clone(), meta) else {
                         return Ok(Outcome::Person(current));
                     };
+                    let mut data = serde_json::to_value(&rec.details).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    seal.seal_person_data(&mut data, &id.as_uuid())?;
                     sqlx::query($SQL.update_person)
-                        .bind(json_text(&rec.details))
+                        .bind(data.to_string())
                         .bind(rows::sort_name(&rec.details))
                         .bind(rec.version)
                         .bind($bind_ts(meta.at))
@@ -196,7 +202,7 @@ macro_rules! backend_impl {
                     Ok(Outcome::Person(rec))
                 }
                 Command::UpdateHousehold { id, expected_version, details, meta } => {
-                    let view = load_household(conn, $SQL.household, HouseholdKey::Id(id.as_uuid())).await?.ok_or_else(|| rows::not_found("household", id))?;
+                    let view = load_household(conn, seal, $SQL.household, HouseholdKey::Id(id.as_uuid())).await?.ok_or_else(|| rows::not_found("household", id))?;
                     let current = view.household;
                     if current.version != *expected_version {
                         return Err(rows::conflict("household", id, *expected_version, current.version));
@@ -218,8 +224,8 @@ macro_rules! backend_impl {
                     ws.events.push(ev);
                     Ok(Outcome::Household(rec))
                 }
-                Command::Protection(p) => apply_protection(conn, ws, cache, p).await,
-                Command::Duplicates(d) => apply_duplicates(conn, ws, d).await,
+                Command::Protection(p) => apply_protection(conn, seal, ws, cache, p).await,
+                Command::Duplicates(d) => apply_duplicates(conn, seal, ws, d).await,
                 Command::Import { op, households, meta } => {
                     let country = country_of(conn, cache, *op).await?;
                     let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();
@@ -250,6 +256,7 @@ macro_rules! backend_impl {
 
         /// The writer side of this backend.
         pub(crate) struct $Backend {
+            seal: Sealer,
             cache: std::sync::Mutex<HashMap<OperationId, Iso3>>,
             /// The last audit entry (seq, hash), read from the database on the first batch.
             audit_head: std::sync::Mutex<Option<(i64, String)>>,
@@ -273,11 +280,13 @@ macro_rules! backend_impl {
                 let mut batch_keys = HashMap::new();
                 let mut results = Vec::with_capacity(cmds.len());
                 for cmd in cmds.iter() {
-                    match apply_one(&mut tx, &mut ws, &mut cache, &mut batch_keys, cmd).await {
+                    match apply_one(&mut tx, &self.seal, &mut ws, &mut cache, &mut batch_keys, cmd).await {
                         Ok(o) => results.push(Ok(o)),
                         Err(e) => results.push(Err(refuse_or_abort(e)?)),
                     }
                 }
+                // Seal before chaining: the audit chain hashes what is stored.
+                ws.seal(&self.seal).map_err(|e| sqlx::Error::Protocol(format!("sealing failed: {e}")))?;
                 let new_head = ws.chain_audit(head);
                 flush(&mut tx, &ws).await?;
                 tx.commit().await?;
@@ -308,12 +317,29 @@ macro_rules! backend_impl {
         pub struct $Store {
             pool: $Pool,
             writer: Writer,
+            seal: Sealer,
         }
 
         impl $Store {
-            fn from_parts(pool: $Pool, writer_conn: $Conn) -> Self {
-                let writer = Writer::start($Backend { cache: Default::default(), audit_head: Default::default() }, writer_conn);
-                Self { pool, writer }
+            fn from_parts(pool: $Pool, writer_conn: $Conn, seal: Sealer) -> Self {
+                let writer = Writer::start($Backend { seal: seal.clone(), cache: Default::default(), audit_head: Default::default() }, writer_conn);
+                Self { pool, writer, seal }
+            }
+
+            /// True when this store seals sensitive fields (it was opened with a master key).
+            pub fn encrypted(&self) -> bool {
+                self.seal.enabled()
+            }
+
+            /// The last audit entry: its sequence number and hash (`None` for an empty chain).
+            pub async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+                let row = sqlx::query($SQL.audit_head).fetch_optional(&self.pool).await?;
+                row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+            }
+
+            /// The hash stored for audit entry `seq`, if there is one.
+            pub async fn audit_hash_at(&self, seq: i64) -> Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1").bind(seq).fetch_optional(&self.pool).await?)
             }
 
             /// Closes the store: the writer finishes its batch and closes its connection, then the
@@ -424,17 +450,17 @@ macro_rules! backend_impl {
 
             async fn person(&self, id: PersonId) -> Result<Option<PersonRecord>> {
                 let mut conn = self.pool.acquire().await?;
-                load_person(&mut conn, id.as_uuid()).await
+                load_person(&mut conn, &self.seal, id.as_uuid()).await
             }
 
             async fn household(&self, id: HouseholdId) -> Result<Option<HouseholdView>> {
                 let mut conn = self.pool.acquire().await?;
-                load_household(&mut conn, $SQL.household, HouseholdKey::Id(id.as_uuid())).await
+                load_household(&mut conn, &self.seal, $SQL.household, HouseholdKey::Id(id.as_uuid())).await
             }
 
             async fn household_by_case_number(&self, cn: &CaseNumber) -> Result<Option<HouseholdView>> {
                 let mut conn = self.pool.acquire().await?;
-                load_household(&mut conn, $SQL.household_by_case, HouseholdKey::Case(cn.to_string())).await
+                load_household(&mut conn, &self.seal, $SQL.household_by_case, HouseholdKey::Case(cn.to_string())).await
             }
 
             async fn households_after(&self, op: OperationId, after: Option<HouseholdId>, limit: u32) -> Result<Vec<HouseholdView>> {
@@ -451,7 +477,7 @@ macro_rules! backend_impl {
                 let members = sqlx::query($SQL.members_of_many).bind(json_text(&ids)).fetch_all(&self.pool).await?;
                 let mut by_household: HashMap<HouseholdId, Vec<PersonRecord>> = HashMap::new();
                 for r in &members {
-                    let p = rows::person_from_row(r)?;
+                    let p = rows::person_from_row(r, &self.seal)?;
                     by_household.entry(p.household_id).or_default().push(p);
                 }
                 Ok(households
@@ -485,13 +511,20 @@ macro_rules! backend_impl {
                 }
                 let total = cq.fetch_one(&self.pool).await?;
                 let found = pq.bind(i64::from(limit)).bind(i64::from(q.offset)).fetch_all(&self.pool).await?;
-                let items = found.iter().map(rows::person_from_row).collect::<Result<Vec<_>>>()?;
+                let items = found.iter().map(|r| rows::person_from_row(r, &self.seal)).collect::<Result<Vec<_>>>()?;
                 Ok(Page { items, total, limit, offset: q.offset })
             }
 
             async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
                 let found = sqlx::query($SQL.history).bind(kind.as_str()).bind(id).fetch_all(&self.pool).await?;
-                found.iter().map(rows::event_from_row).collect()
+                found
+                    .iter()
+                    .map(|r| {
+                        let mut e = rows::event_from_row(r)?;
+                        self.seal.open_event(&mut e)?;
+                        Ok(e)
+                    })
+                    .collect()
             }
 
             async fn verify_audit(&self) -> Result<crate::audit::AuditReport> {
@@ -559,6 +592,11 @@ macro_rules! backend_impl {
                         report.first_problem = problem("event_altered", Some(f.seq), format!("event {} no longer matches audit entry {}: it was changed after it was written", e.id, f.seq));
                         return Ok(report);
                     }
+                    let mut e = e;
+                    if let Err(x) = self.seal.open_event(&mut e) {
+                        report.first_problem = problem("event_altered", Some(f.seq), format!("event {}: {x}", e.id));
+                        return Ok(report);
+                    }
                     by_entity.entry((e.entity_kind, e.entity_id)).or_default().push(e);
                 }
                 if seen < audited.len() {
@@ -587,7 +625,16 @@ macro_rules! backend_impl {
                     for r in sqlx::query(sql).fetch_all(&self.pool).await? {
                         let id: Uuid = r.try_get(0)?;
                         let text: String = r.try_get(1)?;
-                        let current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                        let mut current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                        let table = match kind {
+                            EntityKind::Person => "persons",
+                            EntityKind::Household => "households",
+                            _ => "protection_records",
+                        };
+                        if let Err(e) = self.seal.open(&mut current, table, &id.to_string(), "data") {
+                            report.first_problem = problem("record_altered", None, format!("{label} {id}: {e}"));
+                            return Ok(report);
+                        }
                         report.records_replayed += 1;
                         let mut expected = replay(kind, id, start);
                         if kind == EntityKind::Protection {
@@ -609,7 +656,11 @@ macro_rules! backend_impl {
                 for r in sqlx::query($SQL.claims_state).fetch_all(&self.pool).await? {
                     let id: Uuid = r.try_get(0)?;
                     let text: String = r.try_get(1)?;
-                    let current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                    let mut current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                    if let Err(e) = self.seal.open(&mut current, "claims", &id.to_string(), "state") {
+                        report.first_problem = problem("record_altered", None, format!("claim {id}: {e}"));
+                        return Ok(report);
+                    }
                     report.records_replayed += 1;
                     let expected = by_entity.get(&(EntityKind::Claim, id)).and_then(|h| h.iter().rev().find_map(|e| e.data.get("state").cloned()));
                     if expected.as_ref().map(canonical) != Some(canonical(&current)) {

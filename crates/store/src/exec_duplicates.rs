@@ -140,12 +140,12 @@ macro_rules! duplicates_impl {
             Ok(())
         }
 
-        async fn persons_merged_into(conn: &mut $Conn, id: PersonId) -> Result<Vec<PersonRecord>> {
+        async fn persons_merged_into(conn: &mut $Conn, seal: &crate::seal::Sealer, id: PersonId) -> Result<Vec<PersonRecord>> {
             let found = sqlx::query($DSQL.merged_into_of).bind(id.as_uuid()).fetch_all(&mut *conn).await?;
-            found.iter().map(rows::person_from_row).collect()
+            found.iter().map(|r| rows::person_from_row(r, seal)).collect()
         }
 
-        async fn apply_duplicates(conn: &mut $Conn, ws: &mut WriteSet, cmd: &DuplicateCommand) -> Result<Outcome> {
+        async fn apply_duplicates(conn: &mut $Conn, seal: &crate::seal::Sealer, ws: &mut WriteSet, cmd: &DuplicateCommand) -> Result<Outcome> {
             match cmd {
                 DuplicateCommand::Queue { op, pairs, meta } => {
                     if pairs.len() > MAX_QUEUE {
@@ -157,7 +157,7 @@ macro_rules! duplicates_impl {
                         if a == b || !p.score.is_finite() {
                             continue;
                         }
-                        let (Some(pa), Some(pb)) = (load_person(conn, a.as_uuid()).await?, load_person(conn, b.as_uuid()).await?) else { continue };
+                        let (Some(pa), Some(pb)) = (load_person(conn, seal, a.as_uuid()).await?, load_person(conn, seal, b.as_uuid()).await?) else { continue };
                         if pa.operation_id != *op || pb.operation_id != *op || pa.merged_into.is_some() || pb.merged_into.is_some() {
                             continue;
                         }
@@ -242,8 +242,8 @@ macro_rules! duplicates_impl {
                         return Err(StoreError::Rule { code: "duplicate_status", message });
                     }
                     reason_required(meta, "merge two records")?;
-                    let a = load_person(conn, current.person_a.as_uuid()).await?.ok_or_else(|| rows::not_found("person", current.person_a))?;
-                    let b = load_person(conn, current.person_b.as_uuid()).await?.ok_or_else(|| rows::not_found("person", current.person_b))?;
+                    let a = load_person(conn, seal, current.person_a.as_uuid()).await?.ok_or_else(|| rows::not_found("person", current.person_a))?;
+                    let b = load_person(conn, seal, current.person_b.as_uuid()).await?.ok_or_else(|| rows::not_found("person", current.person_b))?;
                     let keep_a = match survivor {
                         Some(s) if *s == a.id => true,
                         Some(s) if *s == b.id => false,
@@ -259,7 +259,7 @@ macro_rules! duplicates_impl {
                             });
                         }
                     }
-                    if let Some(first) = persons_merged_into(conn, gone.id).await?.first() {
+                    if let Some(first) = persons_merged_into(conn, seal, gone.id).await?.first() {
                         return Err(StoreError::Rule {
                             code: "already_merged",
                             message: format!(
@@ -287,8 +287,8 @@ macro_rules! duplicates_impl {
                     };
                     reason_required(meta, "undo a merge")?;
                     let gone_id = current.other(keep_id);
-                    let keep = load_person(conn, keep_id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", keep_id))?;
-                    let gone = load_person(conn, gone_id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", gone_id))?;
+                    let keep = load_person(conn, seal, keep_id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", keep_id))?;
+                    let gone = load_person(conn, seal, gone_id.as_uuid()).await?.ok_or_else(|| rows::not_found("person", gone_id))?;
                     if gone.merged_into != Some(keep.id) {
                         return Err(StoreError::Corrupt(format!("person {} should lead to {} after this merge, but does not", gone.id, keep.id)));
                     }
@@ -298,7 +298,7 @@ macro_rules! duplicates_impl {
                     // Search terms the survivor carried only for the unmerged record go.
                     let mut still: std::collections::HashSet<(&'static str, String)> =
                         rows::terms_of(keep.operation_id, keep.id, &keep.details).into_iter().map(|t| (t.kind, t.term)).collect();
-                    for other in persons_merged_into(conn, keep.id).await? {
+                    for other in persons_merged_into(conn, seal, keep.id).await? {
                         if other.id != gone.id {
                             still.extend(rows::terms_of(keep.operation_id, keep.id, &other.details).into_iter().map(|t| (t.kind, t.term)));
                         }

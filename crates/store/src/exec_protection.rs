@@ -59,22 +59,23 @@ macro_rules! protection_impl {
             StoreError::Corrupt(format!("{what}: {e}"))
         }
 
-        fn claim_from_row(row: &<<$Conn as sqlx::Connection>::Database as sqlx::Database>::Row) -> Result<ClaimRecord> {
+        fn claim_from_row(row: &<<$Conn as sqlx::Connection>::Database as sqlx::Database>::Row, seal: &Sealer) -> Result<ClaimRecord> {
             let state: String = row.try_get(4)?;
+            let id: Uuid = row.try_get(0)?;
             Ok(ClaimRecord {
-                id: ClaimId::from_uuid(row.try_get(0)?),
+                id: ClaimId::from_uuid(id),
                 operation_id: OperationId::from_uuid(row.try_get(1)?),
                 person_id: PersonId::from_uuid(row.try_get(2)?),
                 version: row.try_get(3)?,
-                state: serde_json::from_str(&state).map_err(|e| corrupt("claim state", e))?,
+                state: seal.open_json(&state, "claims", &id, "state", "claim state")?,
                 created_at: row.try_get(5)?,
                 updated_at: row.try_get(6)?,
             })
         }
 
-        async fn load_claim(conn: &mut $Conn, sql: &str, id: Uuid) -> Result<Option<ClaimRecord>> {
+        async fn load_claim(conn: &mut $Conn, seal: &Sealer, sql: &str, id: Uuid) -> Result<Option<ClaimRecord>> {
             let row = sqlx::query(sql).bind(id).fetch_optional(&mut *conn).await?;
-            row.as_ref().map(claim_from_row).transpose()
+            row.as_ref().map(|r| claim_from_row(r, seal)).transpose()
         }
 
         async fn load_protection(conn: &mut $Conn, person: &PersonRecord) -> Result<ProtectionView> {
@@ -132,18 +133,19 @@ macro_rules! protection_impl {
             Ok(ProtectionView { version, record, ..current.clone() })
         }
 
-        async fn guard_facts_for(conn: &mut $Conn, op: OperationId, person: PersonId) -> Result<Option<PersonProtectionFacts>> {
-            let Some(p) = load_person(conn, person.as_uuid()).await? else { return Ok(None) };
+        async fn guard_facts_for(conn: &mut $Conn, seal: &Sealer, op: OperationId, person: PersonId) -> Result<Option<PersonProtectionFacts>> {
+            let Some(p) = load_person(conn, seal, person.as_uuid()).await? else { return Ok(None) };
             if p.operation_id != op {
                 return Ok(None);
             }
             let record = load_protection(conn, &p).await?;
-            let latest = load_claim(conn, $PSQL.latest_claim, person.as_uuid()).await?;
+            let latest = load_claim(conn, seal, $PSQL.latest_claim, person.as_uuid()).await?;
             Ok(Some(guard_facts(person, p.details.citizenship.clone(), &record.record, latest.map(|c| c.state))))
         }
 
         async fn evaluate_and_store(
             conn: &mut $Conn,
+            seal: &Sealer,
             op: OperationId,
             id: RemovalId,
             request: &RemovalRequest,
@@ -152,7 +154,7 @@ macro_rules! protection_impl {
         ) -> Result<Vec<(PersonId, bool)>> {
             let mut facts = Vec::with_capacity(request.persons.len());
             for p in &request.persons {
-                if let Some(f) = guard_facts_for(conn, op, *p).await? {
+                if let Some(f) = guard_facts_for(conn, seal, op, *p).await? {
                     facts.push(f);
                 }
             }
@@ -216,13 +218,13 @@ macro_rules! protection_impl {
         }
 
         /// Derivative status for the household of a principal applicant whose recognition became final.
-        async fn grant_derivative_status(conn: &mut $Conn, ws: &mut WriteSet, claim: &ClaimRecord, meta: &Meta) -> Result<()> {
-            let Some(principal) = load_person(conn, claim.person_id.as_uuid()).await? else { return Ok(()) };
+        async fn grant_derivative_status(conn: &mut $Conn, seal: &Sealer, ws: &mut WriteSet, claim: &ClaimRecord, meta: &Meta) -> Result<()> {
+            let Some(principal) = load_person(conn, seal, claim.person_id.as_uuid()).await? else { return Ok(()) };
             if principal.relationship != Relationship::PrincipalApplicant {
                 return Ok(()); // relationships are recorded relative to the principal applicant only
             }
             let members = sqlx::query($SQL.members).bind(principal.household_id.as_uuid()).fetch_all(&mut *conn).await?;
-            let members = members.iter().map(rows::person_from_row).collect::<Result<Vec<_>>>()?;
+            let members = members.iter().map(|r| rows::person_from_row(r, seal)).collect::<Result<Vec<_>>>()?;
             let today = meta.at.date_naive();
             for m in members.iter().filter(|m| m.id != principal.id) {
                 let current = load_protection(conn, m).await?;
@@ -243,11 +245,11 @@ macro_rules! protection_impl {
             Ok(())
         }
 
-        async fn apply_protection(conn: &mut $Conn, ws: &mut WriteSet, cache: &mut HashMap<OperationId, Iso3>, cmd: &ProtectionCommand) -> Result<Outcome> {
+        async fn apply_protection(conn: &mut $Conn, seal: &Sealer, ws: &mut WriteSet, cache: &mut HashMap<OperationId, Iso3>, cmd: &ProtectionCommand) -> Result<Outcome> {
             match cmd {
                 ProtectionCommand::LodgeClaim { person, id, track, meta } => {
-                    let p = load_person(conn, person.as_uuid()).await?.ok_or_else(|| rows::not_found("person", person))?;
-                    if let Some(open) = load_claim(conn, $PSQL.latest_claim, person.as_uuid()).await? {
+                    let p = load_person(conn, seal, person.as_uuid()).await?.ok_or_else(|| rows::not_found("person", person))?;
+                    if let Some(open) = load_claim(conn, seal, $PSQL.latest_claim, person.as_uuid()).await? {
                         if nansen_domain::convention::pending(&open.state, meta.at.date_naive()) {
                             return Err(StoreError::Rule {
                                 code: "claim_pending",
@@ -263,7 +265,7 @@ macro_rules! protection_impl {
                         .bind(person.as_uuid())
                         .bind(1_i64)
                         .bind(stage)
-                        .bind(json_text(&state))
+                        .bind(seal.seal_column_text(&state, "claims", &id.as_uuid(), "state")?)
                         .bind($bind_ts(meta.at))
                         .execute(&mut *conn)
                         .await?;
@@ -272,7 +274,7 @@ macro_rules! protection_impl {
                     Ok(Outcome::Claim(Box::new(ClaimRecord { id: *id, operation_id: p.operation_id, person_id: *person, version: 1, state, created_at: meta.at, updated_at: meta.at })))
                 }
                 ProtectionCommand::Act { claim, expected_version, action, role, meta } => {
-                    let current = load_claim(conn, $PSQL.claim, claim.as_uuid()).await?.ok_or_else(|| rows::not_found("claim", claim))?;
+                    let current = load_claim(conn, seal, $PSQL.claim, claim.as_uuid()).await?.ok_or_else(|| rows::not_found("claim", claim))?;
                     if current.version != *expected_version {
                         return Err(rows::conflict("claim", claim, *expected_version, current.version));
                     }
@@ -283,7 +285,7 @@ macro_rules! protection_impl {
                     sqlx::query($PSQL.update_claim)
                         .bind(version)
                         .bind(stage)
-                        .bind(json_text(&t.state))
+                        .bind(seal.seal_column_text(&t.state, "claims", &claim.as_uuid(), "state")?)
                         .bind($bind_ts(meta.at))
                         .bind(claim.as_uuid())
                         .bind(current.version)
@@ -305,18 +307,18 @@ macro_rules! protection_impl {
                     ws.events.push(ev);
                     let rec = ClaimRecord { version, state: t.state, updated_at: meta.at, ..current };
                     if matches!(rec.state.stage(), Stage::Final { outcome: ClaimOutcome::Recognised }) {
-                        grant_derivative_status(conn, ws, &rec, meta).await?;
+                        grant_derivative_status(conn, seal, ws, &rec, meta).await?;
                     }
                     Ok(Outcome::Claim(Box::new(rec)))
                 }
                 ProtectionCommand::Assess { claim, id, facts, result, meta } => {
-                    let c = load_claim(conn, $PSQL.claim, claim.as_uuid()).await?.ok_or_else(|| rows::not_found("claim", claim))?;
+                    let c = load_claim(conn, seal, $PSQL.claim, claim.as_uuid()).await?.ok_or_else(|| rows::not_found("claim", claim))?;
                     sqlx::query($PSQL.insert_assessment)
                         .bind(id.as_uuid())
                         .bind(c.operation_id.as_uuid())
                         .bind(claim.as_uuid())
-                        .bind(json_text(facts))
-                        .bind(json_text(result))
+                        .bind(seal.seal_column_text(facts, "assessments", &id.as_uuid(), "facts")?)
+                        .bind(seal.seal_column_text(result, "assessments", &id.as_uuid(), "result")?)
                         .bind(meta.actor.to_string())
                         .bind($bind_ts(meta.at))
                         .execute(&mut *conn)
@@ -327,7 +329,7 @@ macro_rules! protection_impl {
                     sqlx::query($PSQL.update_claim)
                         .bind(version)
                         .bind(stage)
-                        .bind(json_text(&c.state))
+                        .bind(seal.seal_column_text(&c.state, "claims", &claim.as_uuid(), "state")?)
                         .bind($bind_ts(meta.at))
                         .bind(claim.as_uuid())
                         .bind(c.version)
@@ -353,7 +355,7 @@ macro_rules! protection_impl {
                     })))
                 }
                 ProtectionCommand::Record { person, expected_version, record, meta } => {
-                    let p = load_person(conn, person.as_uuid()).await?.ok_or_else(|| rows::not_found("person", person))?;
+                    let p = load_person(conn, seal, person.as_uuid()).await?.ok_or_else(|| rows::not_found("person", person))?;
                     let current = load_protection(conn, &p).await?;
                     if current.version != *expected_version {
                         return Err(rows::conflict("protection record", person, *expected_version, current.version));
@@ -376,7 +378,7 @@ macro_rules! protection_impl {
                         executed_for: Vec::new(),
                     };
                     sqlx::query($PSQL.insert_removal).bind(id.as_uuid()).bind(op.as_uuid()).bind(1_i64).bind(json_text(&data)).bind($bind_ts(meta.at)).execute(&mut *conn).await?;
-                    let verdicts = evaluate_and_store(conn, *op, *id, request, "request", meta).await?;
+                    let verdicts = evaluate_and_store(conn, seal, *op, *id, request, "request", meta).await?;
                     let allowed = verdicts.iter().filter(|v| v.1).count();
                     let ev = rows::event_row(
                         *op,
@@ -400,7 +402,7 @@ macro_rules! protection_impl {
                         return Err(StoreError::Rule { code: "already_executed", message: "this removal was already executed; request a new one if needed".into() });
                     }
                     let request = RemovalRequest { kind: current.data.kind, destination: current.data.destination, persons: current.data.persons.clone() };
-                    let verdicts = evaluate_and_store(conn, current.operation_id, *id, &request, "execution", meta).await?;
+                    let verdicts = evaluate_and_store(conn, seal, current.operation_id, *id, &request, "execution", meta).await?;
                     let executed_for: Vec<PersonId> = verdicts.iter().filter(|v| v.1).map(|v| v.0).collect();
                     let version = current.version + 1;
                     let data = RemovalData { status: RemovalStatus::Executed, executed_for: executed_for.clone(), ..current.data.clone() };
@@ -420,7 +422,7 @@ macro_rules! protection_impl {
                 }
                 ProtectionCommand::Repatriation { op, id, record, persons, meta } => {
                     for p in persons {
-                        match load_person(conn, p.as_uuid()).await? {
+                        match load_person(conn, seal, p.as_uuid()).await? {
                             Some(rec) if rec.operation_id == *op => {}
                             _ => return Err(rows::not_found("person", p)),
                         }
@@ -512,11 +514,11 @@ macro_rules! protection_impl {
             }
             async fn claim(&self, id: ClaimId) -> Result<Option<ClaimRecord>> {
                 let mut conn = self.pool().acquire().await?;
-                load_claim(&mut conn, $PSQL.claim, id.as_uuid()).await
+                load_claim(&mut conn, &self.seal, $PSQL.claim, id.as_uuid()).await
             }
             async fn claims_of(&self, person: PersonId) -> Result<Vec<ClaimRecord>> {
                 let found = sqlx::query($PSQL.claims_of).bind(person.as_uuid()).fetch_all(self.pool()).await?;
-                found.iter().map(claim_from_row).collect()
+                found.iter().map(|r| claim_from_row(r, &self.seal)).collect()
             }
             async fn assessments(&self, claim: ClaimId) -> Result<Vec<AssessmentRecord>> {
                 let found = sqlx::query($PSQL.assessments).bind(claim.as_uuid()).fetch_all(self.pool()).await?;
@@ -525,11 +527,12 @@ macro_rules! protection_impl {
                     .map(|r| {
                         let facts: String = r.try_get(2)?;
                         let result: String = r.try_get(3)?;
+                        let id: Uuid = r.try_get(0)?;
                         Ok(AssessmentRecord {
-                            id: AssessmentId::from_uuid(r.try_get(0)?),
+                            id: AssessmentId::from_uuid(id),
                             claim_id: ClaimId::from_uuid(r.try_get(1)?),
-                            facts: serde_json::from_str(&facts).map_err(|e| corrupt("facts", e))?,
-                            result: serde_json::from_str(&result).map_err(|e| corrupt("assessment", e))?,
+                            facts: self.seal.open_json(&facts, "assessments", &id, "facts", "facts")?,
+                            result: self.seal.open_json(&result, "assessments", &id, "result", "assessment")?,
                             actor: r.try_get(4)?,
                             created_at: r.try_get(5)?,
                         })
@@ -538,7 +541,7 @@ macro_rules! protection_impl {
             }
             async fn protection(&self, person: PersonId) -> Result<Option<ProtectionView>> {
                 let mut conn = self.pool().acquire().await?;
-                let Some(p) = load_person(&mut conn, person.as_uuid()).await? else { return Ok(None) };
+                let Some(p) = load_person(&mut conn, &self.seal, person.as_uuid()).await? else { return Ok(None) };
                 load_protection(&mut conn, &p).await.map(Some)
             }
             async fn removal(&self, id: RemovalId) -> Result<Option<RemovalView>> {

@@ -22,16 +22,20 @@ mod duplicates_model;
 mod exec;
 mod exec_duplicates;
 mod exec_protection;
+mod keyring;
 mod model;
 mod postgres;
 mod protection_model;
 mod rows;
+pub mod seal;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod writer;
 
-pub use any::{connect, AnyStore, DbUrl};
+pub use any::{connect, connect_with_key, rotate_master_key, AnyStore, DbUrl};
+pub use keyring::Rotation;
+pub use seal::{KeyError, MasterKey};
 pub use duplicates_model::*;
 pub use model::*;
 pub use protection_model::*;
@@ -90,6 +94,17 @@ pub enum StoreError {
     /// The database could not be reached or answered with an error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database's sensitive fields are encrypted and no master key was given.
+    #[error("this database's sensitive fields are encrypted and no master key was given: pass --key-file FILE (or set NANSEN_KEY_FILE=FILE or NANSEN_KEY=<base64>) with the key the database was created or last rotated with")]
+    KeyRequired,
+    /// The master key given does not open the database's keyring.
+    #[error("the master key given (fingerprint {fingerprint}) does not open data key {data_key} of this database: use the key file the database was created with or last rotated to (after `nansen keys rotate`, only the new key opens it)")]
+    WrongKey {
+        /// Fingerprint of the key that was tried.
+        fingerprint: String,
+        /// The data key it failed to open.
+        data_key: i64,
+    },
     /// Migrations could not be applied.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -135,13 +135,34 @@ backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts, flush_rows
 protection_impl!(PgStore, PgConnection, SQL, PSQL, bind_ts);
 duplicates_impl!(PgStore, PgConnection, PgPool, SQL, DSQL, bind_ts);
 
+mod keys {
+    crate::keyring::keyring_impl!(sqlx::PgConnection);
+}
+
 impl PgStore {
-    /// Connects to `url` (`postgres://…`) and applies pending migrations.
+    /// Connects to `url` (`postgres://…`) without a master key and applies pending migrations. A
+    /// database whose fields are encrypted is refused.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_with_key(url, None).await
+    }
+
+    /// Connects with the database's master key (see [`crate::seal`]): sensitive fields are sealed on
+    /// write and opened on read. A database without a keyring gets one.
+    pub async fn open_with_key(url: &str, key: Option<&crate::MasterKey>) -> Result<Self> {
         let opts = PgConnectOptions::from_str(url)?.application_name("nansen");
         let mut writer = opts.connect().await?;
         sqlx::migrate!("./migrations/postgres").run(&mut writer).await?;
+        let seal = keys::load_keys(&mut writer, key).await?;
         let pool = PgPoolOptions::new().max_connections(8).min_connections(1).connect_with(opts).await?;
-        Ok(Self::from_parts(pool, writer))
+        Ok(Self::from_parts(pool, writer, seal))
+    }
+
+    /// Rewraps the data keys of the database at `url` under `new` and starts a new data key.
+    pub async fn rotate_key(url: &str, old: &crate::MasterKey, new: &crate::MasterKey) -> Result<crate::Rotation> {
+        let mut conn = PgConnectOptions::from_str(url)?.application_name("nansen").connect().await?;
+        sqlx::migrate!("./migrations/postgres").run(&mut conn).await?;
+        let r = keys::rotate(&mut conn, old, new).await;
+        let _ = sqlx::Connection::close(conn).await;
+        r
     }
 }

@@ -138,6 +138,31 @@ pub(crate) struct WriteSet {
 }
 
 impl WriteSet {
+    /// Seals the sensitive fields of the person rows and events (see [`crate::seal`]); values
+    /// already sealed are left alone, so sealing twice is harmless.
+    pub(crate) fn seal(&mut self, seal: &crate::seal::Sealer) -> Result<()> {
+        if !seal.enabled() {
+            return Ok(());
+        }
+        for p in &mut self.persons {
+            let mut v: Value = serde_json::from_str(p.data.get()).map_err(|e| corrupt("person data", e))?;
+            seal.seal_person_data(&mut v, &p.id)?;
+            p.data = to_raw(&v);
+        }
+        for e in &mut self.events {
+            let mut v: Value = serde_json::from_str(e.data.get()).map_err(|e| corrupt("event data", e))?;
+            seal.seal_event(&mut v, e.entity_kind, &e.id)?;
+            e.data = to_raw(&v);
+            if let Some(r) = &e.reason {
+                if !r.contains("$sealed") {
+                    e.reason = Some(seal.seal_reason(r, &e.id)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+
     /// Chains one audit entry to every event, after `head` (seq, hash); returns the new head.
     pub(crate) fn chain_audit(&mut self, head: (i64, String)) -> (i64, String) {
         let (mut seq, mut prev) = head;
@@ -344,7 +369,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 
 /// Reads a person row (`id, operation_id, household_id, relationship, version, data, created_at,
 /// updated_at, merged_into`) from either backend.
-pub(crate) fn person_from_row<'r, R>(row: &'r R) -> Result<PersonRecord>
+pub(crate) fn person_from_row<'r, R>(row: &'r R, seal: &crate::seal::Sealer) -> Result<PersonRecord>
 where
     R: sqlx::Row,
     usize: sqlx::ColumnIndex<R>,
@@ -356,13 +381,14 @@ where
 {
     let rel: String = row.try_get(3)?;
     let data: String = row.try_get(5)?;
+    let id: Uuid = row.try_get(0)?;
     Ok(PersonRecord {
-        id: PersonId::from_uuid(row.try_get(0)?),
+        id: PersonId::from_uuid(id),
         operation_id: OperationId::from_uuid(row.try_get(1)?),
         household_id: HouseholdId::from_uuid(row.try_get(2)?),
         relationship: Relationship::parse(&rel).map_err(|e| corrupt("relationship", e))?,
         version: row.try_get(4)?,
-        details: serde_json::from_str(&data).map_err(|e| corrupt("person data", e))?,
+        details: seal.open_json(&data, "persons", &id, "data", "person data")?,
         created_at: row.try_get(6)?,
         updated_at: row.try_get(7)?,
         merged_into: row.try_get::<Option<Uuid>, _>(8)?.map(PersonId::from_uuid),

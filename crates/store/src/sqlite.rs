@@ -186,10 +186,49 @@ backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bin
 protection_impl!(SqliteStore, SqliteConnection, SQL, PSQL, bind_ts);
 duplicates_impl!(SqliteStore, SqliteConnection, SqlitePool, SQL, DSQL, bind_ts);
 
+mod keys {
+    crate::keyring::keyring_impl!(sqlx::SqliteConnection);
+}
+
 impl SqliteStore {
-    /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) and applies pending migrations.
+    /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) without a master key and
+    /// applies pending migrations. A database whose fields are encrypted is refused.
     pub async fn open(url: &str) -> Result<Self> {
-        let opts = SqliteConnectOptions::from_str(url)?
+        Self::open_with_key(url, None).await
+    }
+
+    /// Opens the database with its master key (see [`crate::seal`]): sensitive fields are sealed on
+    /// write and opened on read. A database without a keyring gets one.
+    pub async fn open_with_key(url: &str, key: Option<&crate::MasterKey>) -> Result<Self> {
+        let opts = Self::options(url)?;
+        let mut writer = opts.clone().connect().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
+        let seal = keys::load_keys(&mut writer, key).await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?;
+        Ok(Self::from_parts(pool, writer, seal))
+    }
+
+    /// Rewraps the data keys of the database at `url` under `new` and starts a new data key.
+    pub async fn rotate_key(url: &str, old: &crate::MasterKey, new: &crate::MasterKey) -> Result<crate::Rotation> {
+        let mut conn = Self::options(url)?.connect().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+        let r = keys::rotate(&mut conn, old, new).await;
+        let _ = sqlx::Connection::close(conn).await;
+        r
+    }
+
+    /// Writes a consistent copy of the whole database (a snapshot of one read transaction, with its
+    /// keyring: sealed fields stay sealed) to a new file at `path` (`VACUUM INTO`).
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        if path.exists() {
+            return Err(crate::StoreError::Invalid(format!("{} already exists; a backup never overwrites a file: choose another path", path.display())));
+        }
+        sqlx::query("VACUUM INTO $1").bind(path.display().to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn options(url: &str) -> Result<SqliteConnectOptions> {
+        Ok(SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -197,11 +236,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
             // 64 MiB of page cache per connection: a large import never spills pages mid-transaction.
-            .pragma("cache_size", "-65536");
-        let mut writer = opts.connect().await?;
-        sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
-        let pool = SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?;
-        Ok(Self::from_parts(pool, writer))
+            .pragma("cache_size", "-65536"))
     }
 
     /// Limits the database file to `pages` pages, so that tests can make the disk "full".
@@ -215,7 +250,8 @@ impl SqliteStore {
             .pragma("max_page_count", pages.to_string());
         let mut writer = opts.connect().await?;
         sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
+        let seal = keys::load_keys(&mut writer, None).await?;
         let pool = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await?;
-        Ok(Self::from_parts(pool, writer))
+        Ok(Self::from_parts(pool, writer, seal))
     }
 }

@@ -7,13 +7,15 @@
 //! run always means the PostgreSQL suite ran.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::{connect, AnyStore, DbUrl};
+use crate::{connect_with_key, AnyStore, DbUrl, MasterKey};
 use sqlx::Connection;
 
 /// A throw-away database.
 pub struct TestDb {
     /// Its URL.
     pub url: String,
+    /// Its master key, random per test database: every test runs with encryption at rest.
+    pub key: MasterKey,
     _dir: Option<tempfile::TempDir>,
     pg_drop: Option<(String, String)>,
 }
@@ -23,7 +25,7 @@ impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        Self { url, _dir: Some(dir), pg_drop: None }
+        Self { url, key: MasterKey::generate(), _dir: Some(dir), pg_drop: None }
     }
 
     /// A fresh PostgreSQL database. Panics, with what to do, when PostgreSQL is unreachable.
@@ -35,7 +37,7 @@ impl TestDb {
         let name = format!("nansen_test_{}", uuid::Uuid::now_v7().simple());
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("CREATE DATABASE");
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("URL with a database name");
-        Self { url: format!("{base}/{name}"), _dir: None, pg_drop: Some((admin, name)) }
+        Self { url: format!("{base}/{name}"), key: MasterKey::generate(), _dir: None, pg_drop: Some((admin, name)) }
     }
 
     /// Either backend by name: `sqlite` or `postgres`.
@@ -46,9 +48,14 @@ impl TestDb {
         }
     }
 
-    /// Opens (and migrates) the database.
+    /// Opens (and migrates) the database with its master key.
     pub async fn open(&self) -> AnyStore {
-        connect(&DbUrl::parse(&self.url).expect("test URL")).await.expect("open test database")
+        connect_with_key(&DbUrl::parse(&self.url).expect("test URL"), Some(&self.key)).await.expect("open test database")
+    }
+
+    /// Its URL, parsed.
+    pub fn db_url(&self) -> DbUrl {
+        DbUrl::parse(&self.url).expect("test URL")
     }
 
     /// Drops a PostgreSQL test database (SQLite folders go away by themselves).
