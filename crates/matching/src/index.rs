@@ -218,8 +218,12 @@ impl Index {
 /// fitted on, names weigh their average (no term-frequency adjustment): prefer [`Index::explain`].
 pub fn explain_pair(model: &Model, a: &Record, b: &Record) -> Match {
     let mut strs = crate::compare::Interner::default();
-    let fa = RawFeat::of(a).intern(&mut strs);
-    let fb = RawFeat::of(b).intern(&mut strs);
+    // Compare in a canonical order of the two records' contents, so that the score and the
+    // explanation of a pair never depend on which side it was asked from.
+    let content = |r: &Record| format!("{:?}", Record { id: String::new(), ..r.clone() });
+    let (first, second) = if content(a) <= content(b) { (a, b) } else { (b, a) };
+    let fa = RawFeat::of(first).intern(&mut strs);
+    let fb = RawFeat::of(second).intern(&mut strs);
     let mut cmp = compare(&fa, &fb, &strs);
     (cmp.given_canon, cmp.surname_canon) = (crate::compare::NONE, crate::compare::NONE);
     let weight = model.match_weight(&cmp);

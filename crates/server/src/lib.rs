@@ -128,7 +128,6 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(account_api::routes())
         .merge(stats_api::routes())
-        .merge(stats_pages::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

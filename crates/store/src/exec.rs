@@ -678,7 +678,14 @@ macro_rules! backend_impl {
                 let after = after.map(|a| a.as_uuid()).unwrap_or(Uuid::nil());
                 let limit = i64::from(limit.clamp(1, 50_000));
                 let found = sqlx::query($SQL.statistical_events).bind(op.as_uuid()).bind(after).bind(limit).fetch_all(&self.pool).await?;
-                found.iter().map(rows::event_from_row).collect()
+                found
+                    .iter()
+                    .map(|r| {
+                        let mut e = rows::event_from_row(r)?;
+                        self.seal.open_event(&mut e)?;
+                        Ok(e)
+                    })
+                    .collect()
             }
 
             async fn counts(&self, op: OperationId) -> Result<Counts> {
