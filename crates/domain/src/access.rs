@@ -426,6 +426,7 @@ impl std::fmt::Debug for NewPassword {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -438,7 +439,7 @@ mod tests {
 
     #[test]
     fn liaison_learns_status_only() {
-        assert_eq!(Role::HostStateLiaison.may(Permission::StatusRead), true);
+        assert!(Role::HostStateLiaison.may(Permission::StatusRead));
         for p in [Permission::RegistryRead, Permission::SensitiveRead, Permission::ClaimRead, Permission::ProtectionRead] {
             assert!(!Role::HostStateLiaison.may(p), "{p}");
         }

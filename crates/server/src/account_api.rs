@@ -340,7 +340,7 @@ async fn parse_scope(s: &AppState, raw: &[String], e: &mut ValidationErrors) -> 
     for (i, x) in raw.iter().enumerate() {
         match x.parse::<OperationId>() {
             Ok(o) if s.operation_exists(o).await? => v.push(o),
-            _ => e.push(&format!("operations[{i}]"), nansen_domain::ParseError { code: "unknown_operation", message: format!("{x:?} is not an operation of this database") }),
+            _ => e.push(format!("operations[{i}]"), nansen_domain::ParseError { code: "unknown_operation", message: format!("{x:?} is not an operation of this database") }),
         }
     }
     Ok(Some(OperationScope::Only(v)))

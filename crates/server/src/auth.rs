@@ -600,6 +600,7 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
