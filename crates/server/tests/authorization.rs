@@ -207,23 +207,8 @@ async fn sensitive_fields_need_their_permission(db: TestDb) {
     assert_eq!(app.state.accounts.verify_access_log().await.unwrap().first_break, None);
 }
 
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(nansen_store::testing::TestDb::sqlite().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(nansen_store::testing::TestDb::postgres().await).await;
-            }
-        }
-    };
-}
-
-both!(every_route_for_every_role);
-both!(the_document_and_the_table_agree);
-both!(records_out_of_scope_answer_404);
-both!(a_state_never_sees_its_own_citizens);
-both!(sensitive_fields_need_their_permission);
+on_both_backends!(every_route_for_every_role);
+on_both_backends!(the_document_and_the_table_agree);
+on_both_backends!(records_out_of_scope_answer_404);
+on_both_backends!(a_state_never_sees_its_own_citizens);
+on_both_backends!(sensitive_fields_need_their_permission);

@@ -171,22 +171,7 @@ async fn typed_html_is_shown_as_text(db: TestDb) {
     assert_eq!(c.persons, 0);
 }
 
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(nansen_store::testing::TestDb::sqlite().await).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(nansen_store::testing::TestDb::postgres().await).await;
-            }
-        }
-    };
-}
-
-both!(browser_sign_in);
-both!(brute_force_locks_the_account);
-both!(totp_is_required_when_on);
-both!(typed_html_is_shown_as_text);
+on_both_backends!(browser_sign_in);
+on_both_backends!(brute_force_locks_the_account);
+on_both_backends!(totp_is_required_when_on);
+on_both_backends!(typed_html_is_shown_as_text);

@@ -298,6 +298,39 @@ where
     Ok((user, creds))
 }
 
+/// An access-log row (`seq, at, actor, action, target, origin, outcome, reason, prev_hash, hash`).
+fn access_from_row<R: Row>(r: &R) -> Result<AccessRecord>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> Uuid: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<i64>: sqlx::Decode<'a, R::Database>,
+{
+    Ok(AccessRecord {
+        seq: r.try_get(0)?,
+        entry: StoredEntry { at: r.try_get(1)?, actor: r.try_get(2)?, action: r.try_get(3)?, target: r.try_get(4)?, origin: r.try_get(5)?, outcome: r.try_get(6)?, reason: r.try_get(7)? },
+        prev_hash: r.try_get(8)?,
+        hash: r.try_get(9)?,
+    })
+}
+
+/// A token row (`id, user_id, name, created_at, expires_at, revoked_at`).
+fn token_from_row<R: Row>(r: &R) -> Result<ApiToken>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> Uuid: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<i64>: sqlx::Decode<'a, R::Database>,
+{
+    Ok(ApiToken { id: r.try_get(0)?, user_id: r.try_get(1)?, name: r.try_get(2)?, created_at: r.try_get(3)?, expires_at: r.try_get(4)?, revoked_at: r.try_get(5)? })
+}
+
 fn roles_json(r: &Roles) -> String {
     serde_json::to_string(r).unwrap_or_else(|_| "[]".into())
 }
@@ -545,7 +578,7 @@ impl Accounts {
     pub async fn token(&self, token_hash: &str, now: i64) -> Result<Option<(ApiToken, User)>> {
         let t = on_pool!(self, p => sqlx::query("SELECT id, user_id, name, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)")
             .bind(token_hash).bind(now).fetch_optional(p).await?
-            .map(|r| -> Result<ApiToken> { Ok(ApiToken { id: r.try_get(0)?, user_id: r.try_get(1)?, name: r.try_get(2)?, created_at: r.try_get(3)?, expires_at: r.try_get(4)?, revoked_at: r.try_get(5)? }) })
+            .as_ref().map(token_from_row)
             .transpose()?);
         let Some(t) = t else { return Ok(None) };
         match self.user(t.user_id).await? {
@@ -558,7 +591,7 @@ impl Accounts {
     pub async fn tokens_of(&self, user_id: Uuid) -> Result<Vec<ApiToken>> {
         on_pool!(self, p => sqlx::query("SELECT id, user_id, name, created_at, expires_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at")
             .bind(user_id).fetch_all(p).await?.iter()
-            .map(|r| -> Result<ApiToken> { Ok(ApiToken { id: r.try_get(0)?, user_id: r.try_get(1)?, name: r.try_get(2)?, created_at: r.try_get(3)?, expires_at: r.try_get(4)?, revoked_at: r.try_get(5)? }) })
+            .map(token_from_row)
             .collect())
     }
 
@@ -587,28 +620,14 @@ impl Accounts {
     /// The newest `limit` entries, newest first.
     pub async fn access_log(&self, limit: i64) -> Result<Vec<AccessRecord>> {
         let sql = "SELECT seq, at, actor, action, target, origin, outcome, reason, prev_hash, hash FROM access_log ORDER BY seq DESC LIMIT $1";
-        on_pool!(self, p => sqlx::query(sql).bind(limit).fetch_all(p).await?.iter().map(|r| -> Result<AccessRecord> {
-            Ok(AccessRecord {
-                seq: r.try_get(0)?,
-                entry: StoredEntry { at: r.try_get(1)?, actor: r.try_get(2)?, action: r.try_get(3)?, target: r.try_get(4)?, origin: r.try_get(5)?, outcome: r.try_get(6)?, reason: r.try_get(7)? },
-                prev_hash: r.try_get(8)?,
-                hash: r.try_get(9)?,
-            })
-        }).collect())
+        on_pool!(self, p => sqlx::query(sql).bind(limit).fetch_all(p).await?.iter().map(access_from_row).collect())
     }
 
     /// Recomputes the access log's chain and reports the first entry that was altered, removed or
     /// moved.
     pub async fn verify_access_log(&self) -> Result<AccessReport> {
         let sql = "SELECT seq, at, actor, action, target, origin, outcome, reason, prev_hash, hash FROM access_log ORDER BY seq";
-        let rows: Vec<AccessRecord> = on_pool!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| -> Result<AccessRecord> {
-            Ok(AccessRecord {
-                seq: r.try_get(0)?,
-                entry: StoredEntry { at: r.try_get(1)?, actor: r.try_get(2)?, action: r.try_get(3)?, target: r.try_get(4)?, origin: r.try_get(5)?, outcome: r.try_get(6)?, reason: r.try_get(7)? },
-                prev_hash: r.try_get(8)?,
-                hash: r.try_get(9)?,
-            })
-        }).collect::<Result<Vec<_>>>()?);
+        let rows: Vec<AccessRecord> = on_pool!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(access_from_row).collect::<Result<Vec<_>>>()?);
         Ok(check_chain(&rows))
     }
 }

@@ -349,6 +349,18 @@ macro_rules! backend_impl {
                 self.pool.close().await;
             }
 
+            /// History rows as events, their sealed values opened.
+            fn open_events(&self, found: &[<<$Conn as sqlx::Connection>::Database as sqlx::Database>::Row]) -> Result<Vec<Event>> {
+                found
+                    .iter()
+                    .map(|r| {
+                        let mut e = rows::event_from_row(r)?;
+                        self.seal.open_event(&mut e)?;
+                        Ok(e)
+                    })
+                    .collect()
+            }
+
             /// The read pool (for tests and tools).
             pub fn pool(&self) -> &$Pool {
                 &self.pool
@@ -517,14 +529,7 @@ macro_rules! backend_impl {
 
             async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
                 let found = sqlx::query($SQL.history).bind(kind.as_str()).bind(id).fetch_all(&self.pool).await?;
-                found
-                    .iter()
-                    .map(|r| {
-                        let mut e = rows::event_from_row(r)?;
-                        self.seal.open_event(&mut e)?;
-                        Ok(e)
-                    })
-                    .collect()
+                self.open_events(&found)
             }
 
             async fn verify_audit(&self) -> Result<crate::audit::AuditReport> {
@@ -678,14 +683,7 @@ macro_rules! backend_impl {
                 let after = after.map(|a| a.as_uuid()).unwrap_or(Uuid::nil());
                 let limit = i64::from(limit.clamp(1, 50_000));
                 let found = sqlx::query($SQL.statistical_events).bind(op.as_uuid()).bind(after).bind(limit).fetch_all(&self.pool).await?;
-                found
-                    .iter()
-                    .map(|r| {
-                        let mut e = rows::event_from_row(r)?;
-                        self.seal.open_event(&mut e)?;
-                        Ok(e)
-                    })
-                    .collect()
+                self.open_events(&found)
             }
 
             async fn counts(&self, op: OperationId) -> Result<Counts> {

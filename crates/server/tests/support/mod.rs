@@ -127,3 +127,20 @@ impl App {
 }
 
 pub const REASONS: &str = "The claimant's account of detention for political opinion was found credible and consistent with country information (Art. 1A(2)).";
+
+/// Runs `async fn $name(TestDb)` as two tests, on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(nansen_store::testing::TestDb::sqlite().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(nansen_store::testing::TestDb::postgres().await).await;
+            }
+        }
+    };
+}
