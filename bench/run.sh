@@ -33,6 +33,8 @@ port=18081
 for backend in sqlite postgres; do
   if [ $backend = sqlite ]; then db="sqlite://$work/api.db"; else db=$(fresh_pg nansen_bench_api); fi
   op=$($N --db "$db" --log warn operation create --code BENCH --name Benchmark --country KEN | cut -f1)
+  $N --db "$db" --log warn user create bench --name Benchmark --role registration_clerk --operation '*' >/dev/null
+  export NANSEN_BENCH_TOKEN=$($N --db "$db" --log warn user token bench --name benchmark 2>/dev/null)
   $N --db "$db" --log warn serve --addr 127.0.0.1:$port >/dev/null 2>&1 &
   for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
   echo "== $backend: API registrations, 32 connections, ${seconds}s"
