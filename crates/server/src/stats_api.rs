@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The statistics part of the OpenAPI document (merged into `/api/openapi.json`).
 #[derive(OpenApi)]
-#[openapi(paths(registry_stock, registry_flows, reference), tags((name = "statistics", description = "Registry and UNHCR reference statistics, disclosure-controlled")))]
+#[openapi(paths(registry_stock, registry_flows, reference), components(schemas(StatsFormat)), tags((name = "statistics", description = "Registry and UNHCR reference statistics, disclosure-controlled")))]
 pub struct StatsDoc;
 
 /// Who may see unsuppressed internal figures (or use a threshold below the default): the roles whose
