@@ -8,31 +8,9 @@ mod support;
 use nansen_store::testing::TestDb;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{App, REASONS};
+use support::{family, step, App, REASONS};
 
-async fn family(app: &App, op: &str) -> Value {
-    let (st, hh) = app
-        .post(
-            &format!("/api/v1/operations/{op}/households"),
-            None,
-            &json!({"members": [
-                {"relationship": "PA", "person": {"given_name": "Rami", "family_name": "Haddad", "sex": "M", "date_of_birth": "1985", "citizenship": "SYR"}},
-                {"relationship": "SPS", "person": {"given_name": "Lina", "family_name": "Haddad", "sex": "F", "date_of_birth": "1988", "citizenship": "SYR"}},
-                {"relationship": "CHD", "person": {"given_name": "Sami", "family_name": "Haddad", "sex": "M", "date_of_birth": "2016-04", "citizenship": "SYR"}}
-            ]}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{hh}");
-    hh
-}
 
-async fn step(app: &App, claim: &mut Value, role: &str, days: i64, action: Value) {
-    app.advance(days);
-    let id = claim["id"].as_str().unwrap().to_string();
-    let (st, c) = app.post(&format!("/api/v1/claims/{id}/actions"), Some(role), &json!({"version": claim["version"], "action": action})).await;
-    assert_eq!(st, StatusCode::OK, "{action} as {role}: {c}");
-    *claim = c;
-}
 
 async fn claim_to_final_recognition_with_family_unity(db: &TestDb) {
     let app = App::new(db).await;

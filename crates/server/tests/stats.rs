@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use nansen_store::testing::TestDb;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{App, REASONS};
+use support::{family, step, App, REASONS};
 use tower::ServiceExt;
 
 async fn raw(app: &App, path: &str, role: Option<&str>) -> (StatusCode, String, String) {
@@ -26,29 +26,7 @@ async fn raw(app: &App, path: &str, role: Option<&str>) -> (StatusCode, String, 
     (status, ct, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
-async fn family(app: &App, op: &str) -> Value {
-    let (st, hh) = app
-        .post(
-            &format!("/api/v1/operations/{op}/households"),
-            None,
-            &json!({"members": [
-                {"relationship": "PA", "person": {"given_name": "Rami", "family_name": "Haddad", "sex": "M", "date_of_birth": "1985", "citizenship": "SYR"}},
-                {"relationship": "SPS", "person": {"given_name": "Lina", "family_name": "Haddad", "sex": "F", "date_of_birth": "1988", "citizenship": "SYR"}},
-                {"relationship": "CHD", "person": {"given_name": "Sami", "family_name": "Haddad", "sex": "M", "date_of_birth": "2016-04", "citizenship": "SYR"}}
-            ]}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{hh}");
-    hh
-}
 
-async fn step(app: &App, claim: &mut Value, role: &str, days: i64, action: Value) {
-    app.advance(days);
-    let id = claim["id"].as_str().unwrap().to_string();
-    let (st, c) = app.post(&format!("/api/v1/claims/{id}/actions"), Some(role), &json!({"version": claim["version"], "action": action})).await;
-    assert_eq!(st, StatusCode::OK, "{action} as {role}: {c}");
-    *claim = c;
-}
 
 async fn recognise(app: &App, claim: &mut Value) {
     step(app, claim, "registration_clerk", 1, json!({"action": "register_for_rsd"})).await;

@@ -8,7 +8,7 @@ use nansen_domain::access::{Role, Roles, Username};
 use nansen_server::{AppState, Clock};
 use nansen_store::accounts::{AccessEntry, NewUser, OperationScope};
 use nansen_store::testing::TestDb;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
@@ -143,4 +143,30 @@ macro_rules! on_both_backends {
             }
         }
     };
+}
+
+/// Registers a Syrian family of three (principal applicant, spouse, child) in `op`.
+pub async fn family(app: &App, op: &str) -> Value {
+    let (st, hh) = app
+        .post(
+            &format!("/api/v1/operations/{op}/households"),
+            None,
+            &json!({"members": [
+                {"relationship": "PA", "person": {"given_name": "Rami", "family_name": "Haddad", "sex": "M", "date_of_birth": "1985", "citizenship": "SYR"}},
+                {"relationship": "SPS", "person": {"given_name": "Lina", "family_name": "Haddad", "sex": "F", "date_of_birth": "1988", "citizenship": "SYR"}},
+                {"relationship": "CHD", "person": {"given_name": "Sami", "family_name": "Haddad", "sex": "M", "date_of_birth": "2016-04", "citizenship": "SYR"}}
+            ]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{hh}");
+    hh
+}
+
+/// Takes one procedural step on `claim` as `role` after `days` days, and keeps the claim's new state.
+pub async fn step(app: &App, claim: &mut Value, role: &str, days: i64, action: Value) {
+    app.advance(days);
+    let id = claim["id"].as_str().unwrap().to_string();
+    let (st, c) = app.post(&format!("/api/v1/claims/{id}/actions"), Some(role), &json!({"version": claim["version"], "action": action})).await;
+    assert_eq!(st, StatusCode::OK, "{action} as {role}: {c}");
+    *claim = c;
 }
