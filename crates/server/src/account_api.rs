@@ -1,5 +1,6 @@
 //! Sign-in and sign-out pages, the signed-in user's own account, and user administration.
 
+use crate::i18n::Locale;
 use crate::api::not_found;
 use crate::auth::{self, Principal, SignInError, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -53,6 +54,7 @@ impl ClientIp {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    chrome: crate::pages::Chrome,
     error: Option<String>,
     login_csrf: String,
     next: String,
@@ -67,9 +69,9 @@ fn safe_next(n: Option<&str>) -> String {
     }
 }
 
-fn login_response(status: StatusCode, error: Option<String>, next: &str, username: &str) -> Response {
+fn login_response(locale: Locale, status: StatusCode, error: Option<String>, next: &str, username: &str) -> Response {
     let token = auth::random_secret();
-    let page = LoginPage { error, login_csrf: token.clone(), next: next.to_string(), username: username.to_string() };
+    let page = LoginPage { chrome: crate::pages::Chrome::anonymous(locale), error, login_csrf: token.clone(), next: next.to_string(), username: username.to_string() };
     let body = page.render().unwrap_or_else(|_| "sign-in page could not be rendered".into());
     let mut r = (status, Html(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600")) {
@@ -84,8 +86,8 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-async fn login_page(Query(q): Query<NextParam>) -> Response {
-    login_response(StatusCode::OK, None, &safe_next(q.next.as_deref()), "")
+async fn login_page(locale: Locale, Query(q): Query<NextParam>) -> Response {
+    login_response(locale, StatusCode::OK, None, &safe_next(q.next.as_deref()), "")
 }
 
 /// The sign-in form.
@@ -101,12 +103,12 @@ pub struct LoginForm {
     login_csrf: String,
 }
 
-async fn login_submit(State(s): State<AppState>, ip: ClientIp, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+async fn login_submit(State(s): State<AppState>, ip: ClientIp, locale: Locale, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let next = safe_next(Some(&f.next));
     // Double-submit check: the form's value must match the cookie set with the form (login CSRF).
     let cookie_ok = auth::cookie(&headers, LOGIN_COOKIE).is_some_and(|c| auth::same_secret(c, &f.login_csrf));
     if !cookie_ok || f.login_csrf.is_empty() {
-        return login_response(StatusCode::FORBIDDEN, Some("this sign-in form has expired; enter your details again".into()), &next, &f.username);
+        return login_response(locale, StatusCode::FORBIDDEN, Some("this sign-in form has expired; enter your details again".into()), &next, &f.username);
     }
     let previous = auth::cookie(&headers, SESSION_COOKIE).map(str::to_owned);
     match auth::sign_in(&s, &f.username, &f.password, Some(&f.code), ip.0, previous.as_deref()).await {
@@ -125,7 +127,7 @@ async fn login_submit(State(s): State<AppState>, ip: ClientIp, headers: HeaderMa
                 SignInError::Throttled | SignInError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::UNAUTHORIZED,
             };
-            login_response(status, Some(e.message()), &next, &f.username)
+            login_response(locale, status, Some(e.message()), &next, &f.username)
         }
     }
 }

@@ -90,6 +90,8 @@ pub struct Principal {
     pub user: User,
     /// How it signed in.
     pub via: Via,
+    /// The language of this request's pages.
+    pub locale: crate::i18n::Locale,
 }
 
 impl Principal {
@@ -480,7 +482,7 @@ async fn authenticate(s: &AppState, headers: &HeaderMap, now: i64) -> Result<Opt
         let v = v.to_str().map_err(|_| ApiError::Unauthenticated)?;
         let token = v.strip_prefix("Bearer ").map(str::trim).ok_or(ApiError::Unauthenticated)?;
         return match s.accounts.token(&token_hash(token), now).await? {
-            Some((t, user)) => Ok(Some(Principal { user, via: Via::Token(t.id) })),
+            Some((t, user)) => Ok(Some(Principal { user, via: Via::Token(t.id), locale: crate::i18n::Locale::of_request(headers) })),
             None => Err(ApiError::Unauthenticated),
         };
     }
@@ -491,7 +493,7 @@ async fn authenticate(s: &AppState, headers: &HeaderMap, now: i64) -> Result<Opt
             if now - session.last_seen >= 60 {
                 s.accounts.touch_session(&h, now).await?;
             }
-            Ok(Some(Principal { user, via: Via::Session { id_hash: h, csrf: session.csrf } }))
+            Ok(Some(Principal { user, via: Via::Session { id_hash: h, csrf: session.csrf }, locale: crate::i18n::Locale::of_request(headers) }))
         }
         None => Ok(None),
     }

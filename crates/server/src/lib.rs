@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod duplicates_api;
 pub mod error;
+pub mod i18n;
 pub mod json;
 pub mod pages;
 pub mod policy;

@@ -4,6 +4,7 @@ use crate::api::{load_household, load_person, redact_events, scoped_search, sear
 use crate::auth::Principal;
 use nansen_domain::access::Permission;
 use crate::error::ApiError;
+use crate::i18n::{Locale, Tr};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/{id}", get(person))
         .route("/households/{id}", get(household))
         .route("/static/app.css", get(css))
+        .route("/language", get(crate::i18n::set_language))
 }
 
 async fn css() -> Response {
@@ -35,7 +37,7 @@ pub struct PersonLine {
     latin: String,
     original: String,
     sex: &'static str,
-    dob: String,
+    dob: Option<nansen_domain::PartialDate>,
     citizenship: String,
     relationship: &'static str,
     version: i64,
@@ -50,7 +52,7 @@ impl From<&PersonRecord> for PersonLine {
             latin: d.latin_full_name(),
             original: d.original_full_name().unwrap_or_default(),
             sex: d.sex.code(),
-            dob: d.date_of_birth.map(|x| x.to_string()).unwrap_or_default(),
+            dob: d.date_of_birth.clone(),
             citizenship: d.citizenship.to_text(),
             relationship: p.relationship.code(),
             version: p.version,
@@ -60,7 +62,7 @@ impl From<&PersonRecord> for PersonLine {
 
 /// A history entry as pages show it.
 pub struct EventLine {
-    at: String,
+    at: chrono::DateTime<chrono::Utc>,
     actor: String,
     kind: &'static str,
     reason: String,
@@ -74,7 +76,7 @@ impl From<&Event> for EventLine {
             .map(|a| a.iter().filter_map(|c| c["field"].as_str()).collect::<Vec<_>>().join(", "))
             .unwrap_or_default();
         Self {
-            at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            at: e.at,
             actor: e.actor.clone(),
             kind: e.kind.as_str(),
             reason: e.reason.clone().unwrap_or_default(),
@@ -92,16 +94,59 @@ struct OperationLine {
     id: String,
 }
 
-/// What every page's frame shows: who is signed in, and the token its sign-out form carries.
+/// What every page's frame shows: who is signed in, the token its sign-out form carries, and the
+/// language it speaks (templates translate through its `t` method with a message key).
 #[derive(Default)]
 pub struct Chrome {
     pub(crate) user: String,
     pub(crate) csrf: String,
+    pub(crate) tr: Tr,
 }
 
 impl Chrome {
+    /// The frame for a signed-in user, in their language.
     pub(crate) fn of(p: &Principal) -> Self {
-        Self { user: p.user.display_name.clone(), csrf: p.csrf().to_string() }
+        Self { user: p.user.display_name.clone(), csrf: p.csrf().to_string(), tr: Tr::new(p.locale) }
+    }
+    /// The frame for a page seen before signing in.
+    pub(crate) fn anonymous(locale: Locale) -> Self {
+        Self { tr: Tr::new(locale), ..Self::default() }
+    }
+    /// Translated text.
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+    /// Translated text with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t1(key, name, value)
+    }
+    /// The translation of a code: `tk("sex", "F")` is the message `sex-F`.
+    pub fn tk(&self, prefix: &str, code: &str) -> String {
+        self.tr.t(&format!("{prefix}-{code}"))
+    }
+    /// A whole number in the user's language.
+    pub fn num(&self, n: &i64) -> String {
+        self.tr.number(*n)
+    }
+    /// A possibly partial date in the user's language.
+    pub fn pdate(&self, d: Option<&nansen_domain::PartialDate>) -> String {
+        d.map(|d| self.tr.date_parts(d.day(), d.month(), d.year())).unwrap_or_default()
+    }
+    /// A moment in the user's language.
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.tr.datetime(*at)
+    }
+    /// `lang` attribute.
+    pub fn lang(&self) -> &'static str {
+        self.tr.locale.code()
+    }
+    /// `dir` attribute.
+    pub fn dir(&self) -> &'static str {
+        self.tr.locale.dir()
+    }
+    /// The language menu: (code, name in itself, is current).
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        Locale::ALL.iter().map(|l| (l.code(), l.native_name(), *l == self.tr.locale)).collect()
     }
 }
 
@@ -173,12 +218,13 @@ fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-fn page_error(e: ApiError) -> Response {
+/// An error page in the user's language.
+pub(crate) fn page_error_in(locale: Locale, e: ApiError) -> Response {
     let (status, detail) = e.parts();
     if status.is_server_error() {
         tracing::error!(error = %e, "page failed");
     }
-    let mut r = render(&ErrorPage { chrome: Chrome::default(), status: status.as_u16(), message: detail.message });
+    let mut r = render(&ErrorPage { chrome: Chrome::anonymous(locale), status: status.as_u16(), message: detail.message });
     *r.status_mut() = status;
     r
 }
@@ -202,7 +248,7 @@ async fn home(State(s): State<AppState>, pr: Principal) -> Response {
     .await;
     match r {
         Ok(p) => render(&p),
-        Err(e) => page_error(e),
+        Err(e) => page_error_in(pr.locale, e),
     }
 }
 
@@ -251,7 +297,7 @@ async fn search(State(s): State<AppState>, pr: Principal, Query(p): Query<Search
             }
             render(&page)
         }
-        Err(e) => page_error(e.into()),
+        Err(e) => page_error_in(pr.locale, e.into()),
     }
 }
 
@@ -304,7 +350,7 @@ async fn person(State(s): State<AppState>, pr: Principal, Path(id): Path<String>
     .await;
     match r {
         Ok(p) => render(&p),
-        Err(e) => page_error(e),
+        Err(e) => page_error_in(pr.locale, e),
     }
 }
 
@@ -318,7 +364,7 @@ async fn household(State(s): State<AppState>, pr: Principal, Path(id): Path<Stri
             id: h.id.to_string(),
             case_number: h.case_number.to_string(),
             version: h.version,
-            arrival: h.details.arrival_date.map(|d| d.to_string()).unwrap_or_default(),
+            arrival: h.details.arrival_date.map(|d| Tr::new(pr.locale).date(d)).unwrap_or_default(),
             address: h.details.address.as_ref().map(|a| a.to_string()).unwrap_or_default(),
             members: v.members.iter().map(PersonLine::from).collect(),
             events: events.iter().map(EventLine::from).collect(),
@@ -327,6 +373,6 @@ async fn household(State(s): State<AppState>, pr: Principal, Path(id): Path<Stri
     .await;
     match r {
         Ok(p) => render(&p),
-        Err(e) => page_error(e),
+        Err(e) => page_error_in(pr.locale, e),
     }
 }

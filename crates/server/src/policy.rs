@@ -55,6 +55,7 @@ pub const POLICY: &[Rule] = &[
     public("GET", "/healthz"),
     public("GET", "/api/openapi.json"),
     public("GET", "/static/app.css"),
+    public("GET", "/language"),
     public("GET", "/login"),
     public("POST", "/login"),
     signed_in("POST", "/logout"),

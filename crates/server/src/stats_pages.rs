@@ -147,7 +147,7 @@ async fn build(origin: Option<Place>) -> Result<Vec<Section>, String> {
     Ok(out)
 }
 
-async fn statistics(viewer: Option<crate::auth::Principal>, Query(p): Query<Params>) -> Response {
+async fn statistics(viewer: Option<crate::auth::Principal>, locale: crate::i18n::Locale, Query(p): Query<Params>) -> Response {
     let raw = p.origin.unwrap_or_default();
     let (origin, mut error) = match raw.trim() {
         "" => (None, String::new()),
@@ -164,7 +164,7 @@ async fn statistics(viewer: Option<crate::auth::Principal>, Query(p): Query<Para
         }
     };
     let status = if sections.is_empty() && origin.is_none() { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
-    let page = StatisticsPage { chrome: viewer.as_ref().map(crate::pages::Chrome::of).unwrap_or_default(), origin: origin.map(|o| o.code().to_string()).unwrap_or_default(), error, sections };
+    let page = StatisticsPage { chrome: viewer.as_ref().map(crate::pages::Chrome::of).unwrap_or_else(|| crate::pages::Chrome::anonymous(locale)), origin: origin.map(|o| o.code().to_string()).unwrap_or_default(), error, sections };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {

@@ -190,7 +190,7 @@ async fn register_read_search_update(db: &TestDb) {
     assert!(page.contains("Garang") && page.contains("person_updated"), "{page}");
     let (st, page) = s.text("/search?name=deng").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("2 found"), "{page}");
+    assert!(page.contains("2 persons found"), "{page}");
     let (st, _) = s.text("/persons/not-a-uuid").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
 }
