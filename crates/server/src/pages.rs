@@ -101,12 +101,19 @@ pub struct Chrome {
     pub(crate) user: String,
     pub(crate) csrf: String,
     pub(crate) tr: Tr,
+    pub(crate) perms: Vec<Permission>,
 }
 
 impl Chrome {
     /// The frame for a signed-in user, in their language.
     pub(crate) fn of(p: &Principal) -> Self {
-        Self { user: p.user.display_name.clone(), csrf: p.csrf().to_string(), tr: Tr::new(p.locale) }
+        let perms = nansen_domain::access::PERMISSIONS.into_iter().filter(|x| p.may(*x)).collect();
+        Self { user: p.user.display_name.clone(), csrf: p.csrf().to_string(), tr: Tr::new(p.locale), perms }
+    }
+    /// True when the user holds the permission named `name` (`registry_write`, …): templates
+    /// show only the links and buttons the user may use (the server checks again on use).
+    pub fn may(&self, name: &str) -> bool {
+        self.perms.iter().any(|p| p.as_str() == name)
     }
     /// The frame for a page seen before signing in.
     pub(crate) fn anonymous(locale: Locale) -> Self {

@@ -8,6 +8,10 @@ language = اللغة
 nav-home = الرئيسية
 nav-search = البحث عن شخص
 nav-statistics = الإحصاءات
+nav-register = تسجيل أسرة
+nav-claims = الطلبات
+nav-duplicates = التكرارات المحتملة
+nav-removals = الترحيل
 main-navigation = التنقل الرئيسي
 
 sign-in = تسجيل الدخول

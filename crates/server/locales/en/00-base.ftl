@@ -10,6 +10,10 @@ language = Language
 nav-home = Home
 nav-search = Find a person
 nav-statistics = Statistics
+nav-register = Register a household
+nav-claims = Claims
+nav-duplicates = Possible duplicates
+nav-removals = Removals
 main-navigation = Main navigation
 
 sign-in = Sign in

@@ -8,6 +8,10 @@ language = Idioma
 nav-home = Inicio
 nav-search = Buscar una persona
 nav-statistics = Estadísticas
+nav-register = Registrar un hogar
+nav-claims = Solicitudes
+nav-duplicates = Posibles duplicados
+nav-removals = Expulsiones
 main-navigation = Navegación principal
 
 sign-in = Iniciar sesión

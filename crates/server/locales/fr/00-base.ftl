@@ -8,6 +8,10 @@ language = Langue
 nav-home = Accueil
 nav-search = Trouver une personne
 nav-statistics = Statistiques
+nav-register = Enregistrer un ménage
+nav-claims = Demandes
+nav-duplicates = Doublons possibles
+nav-removals = Éloignements
 main-navigation = Navigation principale
 
 sign-in = Se connecter

@@ -8,6 +8,10 @@ language = 언어
 nav-home = 홈
 nav-search = 사람 찾기
 nav-statistics = 통계
+nav-register = 가구 등록
+nav-claims = 신청
+nav-duplicates = 중복 가능 기록
+nav-removals = 송환
 main-navigation = 주 메뉴
 
 sign-in = 로그인

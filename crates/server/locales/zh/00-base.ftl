@@ -8,6 +8,10 @@ language = 语言
 nav-home = 首页
 nav-search = 查找人员
 nav-statistics = 统计
+nav-register = 登记家庭
+nav-claims = 申请
+nav-duplicates = 可能的重复记录
+nav-removals = 遣返
 main-navigation = 主导航
 
 sign-in = 登录
