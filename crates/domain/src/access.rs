@@ -109,10 +109,15 @@ pub enum Permission {
     UserAdmin,
     /// Read the audit and access logs.
     AuditRead,
+    /// Record and revoke data-sharing agreements with third parties.
+    SharingAdmin,
+    /// Read agreements and their transfer logs, and send personal data to a third party under a
+    /// recorded agreement (only its fields; never to the authorities of a person's country of origin).
+    SharingTransfer,
 }
 
 /// Every permission, in a fixed order.
-pub const PERMISSIONS: [Permission; 21] = [
+pub const PERMISSIONS: [Permission; 23] = [
     Permission::OperationRead,
     Permission::OperationAdmin,
     Permission::RegistryRead,
@@ -134,6 +139,8 @@ pub const PERMISSIONS: [Permission; 21] = [
     Permission::JurisdictionWrite,
     Permission::UserAdmin,
     Permission::AuditRead,
+    Permission::SharingAdmin,
+    Permission::SharingTransfer,
 ];
 
 impl Role {
@@ -182,6 +189,7 @@ impl Role {
                 P::Repatriation,
                 P::DuplicateReview,
                 P::JurisdictionRead,
+                P::SharingTransfer,
             ],
             Role::SeniorProtectionOfficer => &[
                 P::OperationRead,
@@ -201,8 +209,10 @@ impl Role {
                 P::DuplicateReview,
                 P::JurisdictionRead,
                 P::JurisdictionWrite,
+                P::SharingAdmin,
+                P::SharingTransfer,
             ],
-            Role::ResettlementOfficer => &[P::OperationRead, P::RegistryRead, P::ClaimRead, P::ProtectionRead, P::StatusRead, P::Repatriation, P::JurisdictionRead],
+            Role::ResettlementOfficer => &[P::OperationRead, P::RegistryRead, P::ClaimRead, P::ProtectionRead, P::StatusRead, P::Repatriation, P::JurisdictionRead, P::SharingTransfer],
             Role::Supervisor => &[
                 P::OperationRead,
                 P::RegistryRead,
@@ -295,6 +305,8 @@ impl Permission {
             Permission::JurisdictionWrite => "jurisdiction_write",
             Permission::UserAdmin => "user_admin",
             Permission::AuditRead => "audit_read",
+            Permission::SharingAdmin => "sharing_admin",
+            Permission::SharingTransfer => "sharing_transfer",
         }
     }
 }

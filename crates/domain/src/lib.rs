@@ -24,6 +24,7 @@ pub mod name;
 pub mod operation;
 pub mod person;
 pub mod protection;
+pub mod sharing;
 
 pub use case_number::CaseNumber;
 pub use country::{Citizenship, Iso3};

@@ -46,7 +46,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 }
 
 impl ClientIp {
-    fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         self.0.map(|i| i.to_string()).unwrap_or_else(|| "-".into())
     }
 }

@@ -56,7 +56,8 @@ pub fn routes() -> Router<AppState> {
         crate::account_api::create_user, crate::account_api::get_user, crate::account_api::update_user, crate::account_api::user_token,
         crate::account_api::access_log,
         crate::duplicates_api::check, crate::duplicates_api::list, crate::duplicates_api::get_duplicate, crate::duplicates_api::dismiss,
-        crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge
+        crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge,
+        crate::sharing_api::list, crate::sharing_api::create, crate::sharing_api::one, crate::sharing_api::revoke, crate::sharing_api::transfer
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -72,7 +73,9 @@ pub fn routes() -> Router<AppState> {
         crate::duplicates_api::RegisteredDto, crate::duplicates_api::DuplicateMatchDto, crate::duplicates_api::FieldContributionDto,
         crate::duplicates_api::DuplicateCheckRequest, crate::duplicates_api::DuplicateCheckDto, crate::duplicates_api::DuplicateDto,
         crate::duplicates_api::DuplicatePage, crate::duplicates_api::DuplicateViewDto, crate::duplicates_api::DuplicateSideDto,
-        crate::duplicates_api::DecisionRequest
+        crate::duplicates_api::DecisionRequest,
+        crate::sharing_api::AgreementDto, crate::sharing_api::TransferDto, crate::sharing_api::RevokeRequest, crate::sharing_api::TransferRequest,
+        crate::sharing_api::TransferResult, crate::sharing_api::RefusedDto, nansen_domain::sharing::AgreementInput, nansen_domain::sharing::SharedField
     )),
     modifiers(&Security),
     tags(
@@ -82,7 +85,8 @@ pub fn routes() -> Router<AppState> {
         (name = "protection", description = "Protection records, the non-refoulement guard and removals"),
         (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
         (name = "accounts", description = "Users, roles, tokens and the access log"),
-        (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo")
+        (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo"),
+        (name = "sharing", description = "Data-sharing agreements with third parties, and the logged transfers made under them")
     ),
     security(("token" = []), ("session" = []))
 )]

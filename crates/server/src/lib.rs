@@ -17,6 +17,7 @@ pub mod json;
 pub mod pages;
 pub mod policy;
 pub mod protection_api;
+pub mod sharing_api;
 pub mod stats_api;
 pub mod stats_pages;
 
@@ -129,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(account_api::routes())
         .merge(stats_api::routes())
+        .merge(sharing_api::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

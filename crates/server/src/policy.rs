@@ -109,6 +109,13 @@ pub const POLICY: &[Rule] = &[
     needs("POST", "/api/v1/duplicates/{id}/confirm", P::DuplicateReview),
     needs("POST", "/api/v1/duplicates/{id}/merge", P::DuplicateReview),
     needs("POST", "/api/v1/duplicates/{id}/unmerge", P::DuplicateReview),
+    // Data sharing: agreements are recorded by a senior protection officer; transfers under them
+    // carry personal data out, so they are logged reads.
+    needs("GET", "/api/v1/operations/{operation_id}/agreements", P::SharingTransfer),
+    needs("POST", "/api/v1/operations/{operation_id}/agreements", P::SharingAdmin),
+    needs("GET", "/api/v1/agreements/{id}", P::SharingTransfer),
+    needs("POST", "/api/v1/agreements/{id}/revoke", P::SharingAdmin),
+    reads("POST", "/api/v1/agreements/{id}/transfers", P::SharingTransfer),
     // Statistics: published (suppressed) figures are public; unsuppressed internal figures are
     // checked inside, against the statistics_internal permission.
     public("GET", "/statistics"),

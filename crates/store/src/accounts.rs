@@ -660,3 +660,6 @@ impl crate::AnyStore {
         }
     }
 }
+
+#[path = "sharing.rs"]
+pub mod sharing;
