@@ -109,6 +109,16 @@ pub const POLICY: &[Rule] = &[
     needs("POST", "/api/v1/duplicates/{id}/confirm", P::DuplicateReview),
     needs("POST", "/api/v1/duplicates/{id}/merge", P::DuplicateReview),
     needs("POST", "/api/v1/duplicates/{id}/unmerge", P::DuplicateReview),
+    // Staff pages: registration of a household (with the duplicate check before saving) and the
+    // duplicate review queue with its comparison page and decisions.
+    needs("GET", "/register", P::RegistryWrite),
+    needs("POST", "/register", P::RegistryWrite),
+    reads("GET", "/duplicates", P::DuplicateReview),
+    reads("GET", "/duplicates/{id}", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/dismiss", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/confirm", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/merge", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/unmerge", P::DuplicateReview),
     // Statistics: published (suppressed) figures are public; unsuppressed internal figures are
     // checked inside, against the statistics_internal permission.
     public("GET", "/statistics"),
