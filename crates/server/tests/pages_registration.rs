@@ -148,7 +148,7 @@ async fn a_household_is_registered_in_one_submit(db: TestDb) {
     assert_eq!(m.len(), 2);
     assert_eq!((m[0]["relationship"].as_str(), m[1]["relationship"].as_str()), (Some("PA"), Some("SPS")));
     let pa = &m[0]["person"];
-    assert_eq!(pa["documents"], json!([{"kind": "passport", "number": "R0012345", "issuing_country": "SSD"}]));
+    assert_eq!(pa["documents"], json!([{"kind": "passport", "number": "R0012345", "issuing_country": "SSD", "expiry_date": null}]));
     assert_eq!((pa["languages"].clone(), pa["specific_needs"].clone(), pa["date_of_birth"].clone()), (json!(["din", "en"]), json!(["LP-ND"]), json!("1985")));
     assert_eq!(m[1]["person"]["date_of_birth"], "1990-04-09");
     let mut needs: Vec<String> = serde_json::from_value(m[1]["person"]["specific_needs"].clone()).unwrap();
