@@ -24,7 +24,7 @@ dup-withheld = { $count ->
 }
 dup-pages = Pages
 dup-score = Match score
-dup-percent = { $n } %
+dup-percent = { $n }%
 
 dup-compare-title = Compare two records
 dup-back-to-queue = Back to the queue
