@@ -648,9 +648,13 @@ async fn submit(State(s): State<AppState>, pr: Principal, RawForm(body): RawForm
     };
     let unseen = found.iter().any(|(_, c)| !page.seen.contains(&c.id));
     if !found.is_empty() && (action != "save_anyway" || unseen) {
-        page.seen = found.iter().map(|(_, c)| c.id.clone()).collect();
-        page.seen.dedup();
-        page.candidates = found.len();
+        page.seen.clear();
+        for (_, c) in &found {
+            if !page.seen.contains(&c.id) {
+                page.seen.push(c.id.clone());
+            }
+        }
+        page.candidates = page.seen.len();
         for (member, c) in found {
             if let Some(m) = blocks.get(member).and_then(|b| page.members.get_mut(*b)) {
                 m.candidates.push(c);
@@ -661,9 +665,17 @@ async fn submit(State(s): State<AppState>, pr: Principal, RawForm(body): RawForm
 
     // Save: the API's path, with the warning the user saw kept as the registration's reason.
     let reason = (!found.is_empty()).then(|| {
-        let mut cases: Vec<&str> = found.iter().map(|(_, c)| c.case_number.as_str()).collect();
-        cases.dedup();
-        format!("Saved as a new household after the duplicate check showed {} likely duplicate(s) (case {}).", found.len(), cases.join(", "))
+        let mut cases: Vec<&str> = Vec::new();
+        for (_, c) in &found {
+            if !cases.contains(&c.case_number.as_str()) {
+                cases.push(&c.case_number);
+            }
+        }
+        // The reason stays well within its length limit however many candidates were shown.
+        let more = cases.len().saturating_sub(20);
+        cases.truncate(20);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        format!("Saved as a new household after the duplicate check showed {} likely duplicate(s) (case {}{more}).", found.len(), cases.join(", "))
     });
     let saved = async {
         let m = meta(&s, &pr, reason.as_deref())?;

@@ -134,6 +134,13 @@ async fn the_queue_and_the_comparison_show_the_pair(db: TestDb) {
     let c = send(&app, &officer, "GET", &format!("/duplicates/{did}"), None).await;
     assert!(c.body.contains("SM-CI Chronic illness"), "an officer with sensitive_read sees the need");
 
+    // The API's view of the pair hides the health need from the clerk the same way.
+    let (st, v) = app.call("GET", &format!("/api/v1/duplicates/{did}"), Some("registration_clerk"), None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert!(!v.to_string().contains("SM-CI"), "the API leaked a health need: {v}");
+    let side = v["persons"].as_array().unwrap().iter().find(|p| p["person"]["id"] == first.as_str()).unwrap();
+    assert_eq!((side["person"]["person"]["specific_needs"].clone(), side["person"]["restricted_needs"].clone()), (json!(["LP-ND"]), json!(1)));
+
     // A role without duplicate_review is refused.
     let appeal = browser(&app, "appeal.officer", &[Role::AppealOfficer], OperationScope::All).await;
     assert_eq!(send(&app, &appeal, "GET", "/duplicates", None).await.status, StatusCode::FORBIDDEN);
@@ -238,7 +245,40 @@ async fn a_pair_outside_the_scope_is_not_found(db: TestDb) {
     assert_eq!(send(&app, &kakuma, "GET", &format!("/duplicates?operation={op}"), None).await.status, StatusCode::NOT_FOUND);
 }
 
+/// 26 pairs: the queue shows 25 per page, best score first, with links to the next and previous page.
+async fn the_queue_is_paged_best_first(db: TestDb) {
+    let app = App::new(&db).await;
+    let op = app.operation("UGA-KYA", "UGA").await;
+    let members: Vec<Value> = (0..27)
+        .map(|i| json!({"relationship": if i == 0 { "PA" } else { "CHD" }, "person": {"given_name": format!("Child{}", "x".repeat(i + 1)), "family_name": "Okello", "sex": "U", "citizenship": "SSD"}}))
+        .collect();
+    let (st, hh) = app.post(&format!("/api/v1/operations/{op}/households"), None, &json!({"members": members})).await;
+    assert_eq!(st, StatusCode::CREATED, "{hh}");
+    let ids: Vec<nansen_domain::PersonId> = hh["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().parse().unwrap()).collect();
+    let pairs = (1..27)
+        .map(|i| nansen_store::NewDuplicate { person: ids[0], other: ids[i], score: 0.5 + i as f64 / 100.0, explanation: json!({"weight": 1.0, "prior_weight": -10.0, "fields": []}), found_by: "import".into() })
+        .collect();
+    let meta = nansen_store::Meta::now(nansen_domain::Actor::parse("test").unwrap());
+    use nansen_store::Duplicates;
+    assert_eq!(app.state.store.queue_duplicates(op.parse().unwrap(), pairs, meta).await.unwrap().len(), 26);
+    let clerk = browser(&app, "reg.clerk", &[Role::RegistrationClerk], OperationScope::All).await;
+    let first = send(&app, &clerk, "GET", "/duplicates", None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body.matches("Compare<span").count(), 25);
+    assert!(first.body.contains("Pairs 1 to 25 of 26") && first.body.contains("found at import"));
+    let scores: Vec<&str> = first.body.split(r#"<td class="num">"#).skip(1).map(|x| &x[..x.find('<').unwrap()]).collect();
+    assert_eq!((scores[0], scores[24]), ("76%", "52%"), "best first");
+    let next = format!("/duplicates?operation={op}&#38;status=open&#38;offset=25");
+    assert!(first.body.contains(&next), "no link to the next page: {}", &first.body[first.body.find("pager").unwrap()..]);
+    assert!(!first.body.contains(">Previous<"));
+    let second = send(&app, &clerk, "GET", &next.replace("&#38;", "&"), None).await;
+    assert_eq!(second.body.matches("Compare<span").count(), 1);
+    assert!(second.body.contains("Pairs 26 to 26 of 26") && second.body.contains(">Previous<") && !second.body.contains(">Next<"));
+    assert!(second.body.contains(r#"<td class="num">51%</td>"#));
+}
+
 on_both_backends!(the_queue_and_the_comparison_show_the_pair);
+on_both_backends!(the_queue_is_paged_best_first);
 on_both_backends!(dismiss_from_the_page);
 on_both_backends!(merge_and_undo_from_the_page);
 on_both_backends!(a_pair_outside_the_scope_is_not_found);
