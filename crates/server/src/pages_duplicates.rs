@@ -13,7 +13,7 @@ use crate::duplicates_api::{decide_on, load_duplicate, pair_persons, Step};
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::pages::{page_error_in, Chrome};
-use crate::pages_registration::WhyLine;
+use crate::pages_registration::{signed, WhyLine};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -409,8 +409,8 @@ async fn compare_page(s: &AppState, pr: &Principal, id: &str, done: Option<&str>
         version: d.version,
         status: d.status.as_str(),
         percent: (d.score * 100.0).round() as i64,
-        weight: e["weight"].as_f64().map(|w| format!("{w:+.1}")).unwrap_or_default(),
-        prior: e["prior_weight"].as_f64().map(|w| format!("{w:+.1}")).unwrap_or_default(),
+        weight: e["weight"].as_f64().map(|w| signed(&tr, w)).unwrap_or_default(),
+        prior: e["prior_weight"].as_f64().map(|w| signed(&tr, w)).unwrap_or_default(),
         found_by: known(&tr, "dup-found-by", &d.found_by, &FOUND_BY),
         created_at: d.created_at,
         survivor: d.survivor.map(|p| p.to_string()).unwrap_or_default(),

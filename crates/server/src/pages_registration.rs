@@ -208,7 +208,16 @@ impl WhyLine {
         } else {
             "neutral"
         };
-        Self { field, level, weight: format!("{weight:+.1}"), class }
+        Self { field, level, weight: signed(tr, weight), class }
+    }
+}
+
+/// A signed weight with one decimal, with the language's decimal sign (`+7.8`, `+7,8`).
+pub(crate) fn signed(tr: &Tr, w: f64) -> String {
+    let s = format!("{w:+.1}");
+    match tr.locale {
+        crate::i18n::Locale::Fr | crate::i18n::Locale::Es => s.replace('.', ","),
+        _ => s,
     }
 }
 
