@@ -415,12 +415,19 @@ async fn register_household(
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
-    let m = meta(&s, &p, None)?;
-    let r = s.store.register_household(op, household, m.clone()).await?;
+    let (r, duplicates) = register(&s, op, household, meta(&s, &p, None)?).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
-    let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
-    let duplicates = crate::duplicates_api::after_registration(&s, op, &r.view, &new, &m).await?;
     Ok((status, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
+}
+
+/// Registers a parsed household in `op` (the one path of the API and the registration page): one
+/// transaction with its history events, then the duplicate check of the new members, whose likely
+/// duplicates are queued for review and returned.
+pub(crate) async fn register(s: &AppState, op: OperationId, household: NewHousehold, m: Meta) -> ApiResult<(nansen_store::Registered, Vec<crate::duplicates_api::DuplicateMatchDto>)> {
+    let r = s.store.register_household(op, household, m.clone()).await?;
+    let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
+    let duplicates = crate::duplicates_api::after_registration(s, op, &r.view, &new, &m).await?;
+    Ok((r, duplicates))
 }
 
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/persons", tag = "registration", request_body = PersonInput,
@@ -435,10 +442,7 @@ async fn register_person(
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let m = meta(&s, &p, None)?;
-    let r = s.store.register_household(op, household, m.clone()).await?;
-    let new: Vec<PersonId> = r.view.members.iter().map(|p| p.id).collect();
-    let duplicates = crate::duplicates_api::after_registration(&s, op, &r.view, &new, &m).await?;
+    let (r, duplicates) = register(&s, op, household, meta(&s, &p, None)?).await?;
     Ok((StatusCode::CREATED, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 

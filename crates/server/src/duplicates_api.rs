@@ -342,14 +342,22 @@ async fn check(State(s): State<AppState>, pr: Principal, Path(op): Path<String>,
         _ => return Err(ApiError::field("person", "one_of", "send either a person or a household to check, not both and not neither")),
     };
     let op = operation_exists(&s, &pr, &op).await?;
+    let (duplicates, registry_size) = check_members(&s, op, &members, address.as_deref()).await?;
+    Ok(Json(DuplicateCheckDto { duplicates, registry_size }))
+}
+
+/// The check before saving (the API's duplicate check and the registration page): the likely
+/// duplicates of each submitted person (`member` is its position in `members`) among the persons
+/// registered in `op`, best first, and the size of the operation's index. Nothing is saved or queued.
+pub(crate) async fn check_members(s: &AppState, op: OperationId, members: &[PersonDetails], address: Option<&str>) -> ApiResult<(Vec<DuplicateMatchDto>, usize)> {
     let cell = s.duplicates.get(&s.store, op).await?;
     let (found, registry_size) = {
-        let Some(lock) = cell.get() else { return Ok(Json(DuplicateCheckDto { duplicates: Vec::new(), registry_size: 0 })) };
+        let Some(lock) = cell.get() else { return Ok((Vec::new(), 0)) };
         let index = lock.read().unwrap_or_else(|p| p.into_inner());
-        let found: Vec<_> = members.iter().enumerate().map(|(i, d)| (i, None, best(&index, &Record::from_person(format!("submitted-{i}"), d, address.as_deref())))).collect();
+        let found: Vec<_> = members.iter().enumerate().map(|(i, d)| (i, None, best(&index, &Record::from_person(format!("submitted-{i}"), d, address)))).collect();
         (found, index.len())
     };
-    Ok(Json(DuplicateCheckDto { duplicates: describe(&s.store, found, &[]).await?, registry_size }))
+    Ok((describe(&s.store, found, &[]).await?, registry_size))
 }
 
 fn prefixed(prefix: &str, e: ValidationErrors) -> ApiError {
@@ -480,23 +488,37 @@ pub struct DuplicateViewDto {
     pub persons: Vec<DuplicateSideDto>,
 }
 
-async fn view(s: &AppState, d: &DuplicateRecord) -> ApiResult<DuplicateViewDto> {
-    let mut persons = Vec::with_capacity(2);
-    for id in [d.person_a, d.person_b] {
+/// Both persons of a pair with their case numbers, as `pr` may see them: a person of the State the
+/// user acts for makes the whole pair the same 404 as a missing one.
+pub(crate) async fn pair_persons(s: &AppState, pr: &Principal, d: &DuplicateRecord) -> ApiResult<[(PersonRecord, String); 2]> {
+    let side = |id: PersonId| async move {
         let p = s.store.person(id).await?.ok_or_else(|| not_found("person", &id.to_string()))?;
+        pr.disclosure(&p.details.citizenship, "proposed duplicate", &d.id.to_string())?;
         let case_number = s.store.household(p.household_id).await?.map(|h| h.household.case_number.to_string()).unwrap_or_default();
-        persons.push(DuplicateSideDto { case_number, person: PersonDto::from(&p) });
-    }
+        Ok::<_, ApiError>((p, case_number))
+    };
+    Ok([side(d.person_a).await?, side(d.person_b).await?])
+}
+
+async fn view(s: &AppState, pr: &Principal, d: &DuplicateRecord) -> ApiResult<DuplicateViewDto> {
+    let persons = pair_persons(s, pr, d).await?.iter().map(|(p, case_number)| DuplicateSideDto { case_number: case_number.clone(), person: PersonDto::view(p, pr) }).collect();
     Ok(DuplicateViewDto { duplicate: DuplicateDto::from(d), persons })
+}
+
+/// A proposed duplicate the user may see: in one of their operations (else the same 404 as a
+/// missing one).
+pub(crate) async fn load_duplicate(s: &AppState, pr: &Principal, id: &str) -> ApiResult<DuplicateRecord> {
+    let did: DuplicateId = parse_id("proposed duplicate", id)?;
+    let d = s.store.duplicate(did).await?.ok_or_else(|| not_found("proposed duplicate", id))?;
+    pr.scope(d.operation_id, "proposed duplicate", id)?;
+    Ok(d)
 }
 
 #[utoipa::path(get, path = "/api/v1/duplicates/{id}", tag = "duplicates", params(("id" = Uuid, Path, description = "Proposed duplicate")),
     responses((status = 200, body = DuplicateViewDto), (status = 404, body = ErrorBody)))]
 async fn get_duplicate(State(s): State<AppState>, pr: Principal, Path(id): Path<String>) -> ApiResult<Json<DuplicateViewDto>> {
-    let did: DuplicateId = parse_id("proposed duplicate", &id)?;
-    let d = s.store.duplicate(did).await?.ok_or_else(|| not_found("proposed duplicate", &id))?;
-    pr.scope(d.operation_id, "proposed duplicate", &id)?;
-    Ok(Json(view(&s, &d).await?))
+    let d = load_duplicate(&s, &pr, &id).await?;
+    Ok(Json(view(&s, &pr, &d).await?))
 }
 
 /// An officer's decision on a pair.
@@ -511,31 +533,42 @@ pub struct DecisionRequest {
     pub survivor: Option<Uuid>,
 }
 
-enum Step {
+/// What an officer does with a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Two different people.
     Dismiss,
+    /// One person registered twice.
     Confirm,
+    /// The other record leads to the survivor.
     Merge,
+    /// Undo a merge.
     Unmerge,
 }
 
-async fn decide(s: AppState, id: String, pr: Principal, req: DecisionRequest, step: Step) -> ApiResult<Json<DuplicateViewDto>> {
-    let did: DuplicateId = parse_id("proposed duplicate", &id)?;
-    let current = s.store.duplicate(did).await?.ok_or_else(|| not_found("proposed duplicate", &id))?;
-    pr.scope(current.operation_id, "proposed duplicate", &id)?;
-    if req.reason.trim().is_empty() {
+/// Takes an officer's decision on a pair (the API's and the review page's one path): the pair must
+/// be in the user's operations, the reason is required, and the decision is based on `version`.
+pub(crate) async fn decide_on(s: &AppState, pr: &Principal, id: &str, version: i64, reason: &str, survivor: Option<PersonId>, step: Step) -> ApiResult<DuplicateRecord> {
+    let current = load_duplicate(s, pr, id).await?;
+    pair_persons(s, pr, &current).await?;
+    if reason.trim().is_empty() {
         return Err(ApiError::field("reason", "reason_required", "say why: the reason is kept in the history"));
     }
-    if req.survivor.is_some() && !matches!(step, Step::Merge) {
+    if survivor.is_some() && step != Step::Merge {
         return Err(ApiError::field("survivor", "not_allowed", "name a surviving record only when merging"));
     }
-    let m = meta(&s, &pr, Some(&req.reason))?;
-    let d = match step {
-        Step::Dismiss => s.store.decide_duplicate(did, req.version, DuplicateDecision::Dismiss, m).await?,
-        Step::Confirm => s.store.decide_duplicate(did, req.version, DuplicateDecision::Confirm, m).await?,
-        Step::Merge => s.store.merge_duplicate(did, req.version, req.survivor.map(PersonId::from_uuid), m).await?,
-        Step::Unmerge => s.store.unmerge_duplicate(did, req.version, m).await?,
-    };
-    Ok(Json(view(&s, &d).await?))
+    let m = meta(s, pr, Some(reason))?;
+    Ok(match step {
+        Step::Dismiss => s.store.decide_duplicate(current.id, version, DuplicateDecision::Dismiss, m).await?,
+        Step::Confirm => s.store.decide_duplicate(current.id, version, DuplicateDecision::Confirm, m).await?,
+        Step::Merge => s.store.merge_duplicate(current.id, version, survivor, m).await?,
+        Step::Unmerge => s.store.unmerge_duplicate(current.id, version, m).await?,
+    })
+}
+
+async fn decide(s: AppState, id: String, pr: Principal, req: DecisionRequest, step: Step) -> ApiResult<Json<DuplicateViewDto>> {
+    let d = decide_on(&s, &pr, &id, req.version, &req.reason, req.survivor.map(PersonId::from_uuid), step).await?;
+    Ok(Json(view(&s, &pr, &d).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/duplicates/{id}/dismiss", tag = "duplicates", request_body = DecisionRequest, params(("id" = Uuid, Path, description = "Proposed duplicate")),

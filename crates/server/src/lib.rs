@@ -15,6 +15,8 @@ pub mod error;
 pub mod i18n;
 pub mod json;
 pub mod pages;
+pub mod pages_duplicates;
+pub mod pages_registration;
 pub mod policy;
 pub mod protection_api;
 pub mod sharing_api;
@@ -128,6 +130,8 @@ pub fn app(state: AppState) -> Router {
         .merge(protection_api::routes())
         .merge(duplicates_api::routes())
         .merge(pages::routes())
+        .merge(pages_registration::routes())
+        .merge(pages_duplicates::routes())
         .merge(account_api::routes())
         .merge(stats_api::routes())
         .merge(sharing_api::routes())

@@ -116,6 +116,16 @@ pub const POLICY: &[Rule] = &[
     needs("GET", "/api/v1/agreements/{id}", P::SharingTransfer),
     needs("POST", "/api/v1/agreements/{id}/revoke", P::SharingAdmin),
     reads("POST", "/api/v1/agreements/{id}/transfers", P::SharingTransfer),
+    // Staff pages: registration of a household (with the duplicate check before saving) and the
+    // duplicate review queue with its comparison page and decisions.
+    needs("GET", "/register", P::RegistryWrite),
+    needs("POST", "/register", P::RegistryWrite),
+    reads("GET", "/duplicates", P::DuplicateReview),
+    reads("GET", "/duplicates/{id}", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/dismiss", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/confirm", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/merge", P::DuplicateReview),
+    needs("POST", "/duplicates/{id}/unmerge", P::DuplicateReview),
     // Statistics: published (suppressed) figures are public; unsuppressed internal figures are
     // checked inside, against the statistics_internal permission.
     public("GET", "/statistics"),

@@ -1,0 +1,101 @@
+# قائمة مراجعة التكرارات، والمقارنة جنبًا إلى جنب، وتفسير المطابقة.
+
+dup-queue-title = التكرارات المحتملة
+dup-show = اعرض
+dup-by-status = حسب الحالة
+dup-status = الحالة
+dup-status-open = للمراجعة
+dup-status-confirmed = مؤكَّد
+dup-status-merged = مدموج
+dup-status-dismissed = ليس الشخص نفسه
+dup-status-all = الكل
+dup-queue-empty = لا توجد أزواج هنا.
+dup-showing = الأزواج من { $first } إلى { $last } من أصل { $total }، الأعلى درجة أولًا.
+dup-person-a = الشخص أ
+dup-person-b = الشخص ب
+dup-proposed = تاريخ الاقتراح
+dup-compare = قارن
+dup-merged-record = ملف مدموج
+dup-found-by-registration = وُجد عند التسجيل
+dup-found-by-import = وُجد عند الاستيراد
+dup-withheld = { $count ->
+    [one] زوج واحد في هذه الصفحة لا يُعرض عليك.
+   *[other] { $count } أزواج في هذه الصفحة لا تُعرض عليك.
+}
+dup-pages = الصفحات
+dup-score = درجة التطابق
+dup-percent = { $n }٪
+
+dup-compare-title = مقارنة ملفين
+dup-back-to-queue = العودة إلى القائمة
+dup-total-weight = الوزن الكلي
+dup-prior-weight = قبل المقارنة
+dup-side-by-side = الملفان جنبًا إلى جنب
+dup-survivor = الملف المُبقى عليه
+dup-differs = مختلف
+dup-differs-help = الأسطر المظللة مختلفة بين الملفين.
+dup-registered-at = تاريخ التسجيل
+dup-why = لماذا قد يكونان شخصًا واحدًا
+dup-why-help = كل حقل يضيف وزنًا لصالح أنهما شخص واحد (موجب) أو ضده (سالب).
+dup-col-field = الحقل
+dup-col-agreement = التطابق
+dup-col-weight = الوزن
+dup-decide = القرار
+dup-reason = السبب (مطلوب، ويُحفظ في السجل)
+dup-confirm = أكّد: الشخص نفسه
+dup-confirm-help = التأكيد يعني أن الزوج شخص واحد سُجّل مرتين؛ ودمج الملفين خطوة ثانية.
+dup-merge = ادمج
+dup-merge-help = سيحيل الملف الآخر إلى الملف المُبقى عليه. يُحتفظ بالملفين وسجلَّيهما، ويمكن التراجع عن الدمج.
+dup-which-survives = الملف الذي يُبقى عليه
+dup-registered-first = سُجّل أولًا
+dup-dismiss = ليس الشخص نفسه
+dup-dismiss-help = يخرج الزوج من القائمة، ويبقى الملفان كما هما.
+dup-unmerge = تراجع عن الدمج
+dup-unmerge-help = يعود كل ملف مستقلًا ويعود الزوج إلى المراجعة.
+dup-nothing-to-decide = تقرر أن هذا الزوج شخصان مختلفان؛ لم يبق شيء للبت فيه.
+dup-done-dismiss = سُجّل: ليس الشخص نفسه.
+dup-done-confirm = سُجّل: الشخص نفسه. يمكنك الآن دمج الملفين.
+dup-done-merge = دُمج الملفان.
+dup-done-unmerge = تم التراجع عن الدمج؛ عاد الزوج إلى المراجعة.
+dup-err-conflict = بتّ شخص آخر في هذا الزوج في الأثناء. تعرض الصفحة الآن الحالة الراهنة؛ قرر من جديد إن لزم.
+dup-err-reason = اذكر سببًا: فهو يُحفظ في السجل.
+dup-err-reason-long = السبب طويل جدًا.
+dup-err-status = هذا القرار غير ممكن في الحالة الراهنة للزوج.
+
+dup-event-duplicate-queued = اقتُرح للمراجعة
+dup-event-duplicate-dismissed = ليس الشخص نفسه
+dup-event-duplicate-confirmed = تأكد أنه الشخص نفسه
+dup-event-person-merged = دُمج
+dup-event-person-unmerged = أُلغي الدمج
+
+dup-field-given-name = الاسم الأول
+dup-field-surname = اسم العائلة
+dup-field-date-of-birth = تاريخ الميلاد
+dup-field-sex = الجنس
+dup-field-place-of-birth = مكان الميلاد
+dup-field-citizenship = الجنسية
+dup-field-document-number = رقم الوثيقة
+dup-field-address = العنوان
+
+dup-level-exact-name = مطابق (بعد النقل الحرفي وتوحيد صيغ الكتابة)
+dup-level-close-name = كتابة متقاربة جدًا
+dup-level-phonetic = النطق نفسه
+dup-level-similar-name = كتابة متشابهة
+dup-level-different = مختلف
+dup-level-same-date = التاريخ الكامل نفسه
+dup-level-day-month-swapped = اليوم والشهر متبادلان
+dup-level-digit-off = اختلاف في رقم واحد
+dup-level-same-day-month = اليوم والشهر نفسهما، بفارق سنة
+dup-level-same-year-month = السنة والشهر نفسهما
+dup-level-same-year-partial = السنة نفسها (أحد التاريخين ناقص)
+dup-level-same-year = السنة نفسها، والشهر أو اليوم مختلف
+dup-level-year-apart = بفارق سنة
+dup-level-same = متطابق
+dup-level-similar = متشابه
+dup-level-shared = مشترك
+dup-level-char-off = اختلاف في حرف واحد
+dup-level-mostly-shared = معظم الكلمات مشتركة
+dup-level-some-shared = بعض الكلمات مشتركة
+dup-level-missing = غير مسجل في أحد الجانبين
+dup-level-unknown = غير معروف
+dup-level-swapped = الاسم الأول واسم العائلة متبادلان

@@ -1,0 +1,101 @@
+# The duplicate review queue, the side-by-side comparison and the matcher's explanation.
+
+dup-queue-title = Possible duplicates
+dup-show = Show
+dup-by-status = By status
+dup-status = Status
+dup-status-open = to review
+dup-status-confirmed = confirmed
+dup-status-merged = merged
+dup-status-dismissed = not the same person
+dup-status-all = all
+dup-queue-empty = No pair here.
+dup-showing = Pairs { $first } to { $last } of { $total }, highest score first.
+dup-person-a = Person A
+dup-person-b = Person B
+dup-proposed = Proposed
+dup-compare = Compare
+dup-merged-record = merged record
+dup-found-by-registration = found at registration
+dup-found-by-import = found at import
+dup-withheld = { $count ->
+    [one] 1 pair on this page is not shown to you.
+   *[other] { $count } pairs on this page are not shown to you.
+}
+dup-pages = Pages
+dup-score = Match score
+dup-percent = { $n }%
+
+dup-compare-title = Compare two records
+dup-back-to-queue = Back to the queue
+dup-total-weight = total weight
+dup-prior-weight = before comparing
+dup-side-by-side = The two records side by side
+dup-survivor = surviving record
+dup-differs = differs
+dup-differs-help = Highlighted lines differ between the two records.
+dup-registered-at = Registered
+dup-why = Why they may be one person
+dup-why-help = Each field adds weight for one person (positive) or against (negative).
+dup-col-field = Field
+dup-col-agreement = Agreement
+dup-col-weight = Weight
+dup-decide = Decision
+dup-reason = Reason (required, kept in the history)
+dup-confirm = Confirm: the same person
+dup-confirm-help = Confirming marks the pair as one person registered twice; the records are merged in a second step.
+dup-merge = Merge
+dup-merge-help = The other record will lead to the surviving one. Both records and their histories are kept, and the merge can be undone.
+dup-which-survives = Which record survives
+dup-registered-first = registered first
+dup-dismiss = Not the same person
+dup-dismiss-help = The pair leaves the queue; both records stay as they are.
+dup-unmerge = Undo the merge
+dup-unmerge-help = Both records stand on their own again and the pair returns to review.
+dup-nothing-to-decide = This pair was judged to be two different people; nothing is left to decide.
+dup-done-dismiss = Recorded: not the same person.
+dup-done-confirm = Recorded: the same person. You can now merge the two records.
+dup-done-merge = The records were merged.
+dup-done-unmerge = The merge was undone; the pair is back in review.
+dup-err-conflict = Someone else decided on this pair in the meantime. The page now shows the current state; decide again if needed.
+dup-err-reason = Give a reason: it is kept in the history.
+dup-err-reason-long = The reason is too long.
+dup-err-status = This decision is not possible in the pair's current state.
+
+dup-event-duplicate-queued = proposed for review
+dup-event-duplicate-dismissed = not the same person
+dup-event-duplicate-confirmed = confirmed as the same person
+dup-event-person-merged = merged
+dup-event-person-unmerged = merge undone
+
+dup-field-given-name = Given name
+dup-field-surname = Family name
+dup-field-date-of-birth = Date of birth
+dup-field-sex = Sex
+dup-field-place-of-birth = Place of birth
+dup-field-citizenship = Citizenship
+dup-field-document-number = Document number
+dup-field-address = Address
+
+dup-level-exact-name = exact (after transliteration and spelling variants)
+dup-level-close-name = very close spelling
+dup-level-phonetic = sounds the same
+dup-level-similar-name = similar spelling
+dup-level-different = different
+dup-level-same-date = same full date
+dup-level-day-month-swapped = day and month swapped
+dup-level-digit-off = one digit off
+dup-level-same-day-month = same day and month, one year apart
+dup-level-same-year-month = same year and month
+dup-level-same-year-partial = same year (one date is partial)
+dup-level-same-year = same year, different month or day
+dup-level-year-apart = one year apart
+dup-level-same = same
+dup-level-similar = similar
+dup-level-shared = shared
+dup-level-char-off = one character off
+dup-level-mostly-shared = mostly the same words
+dup-level-some-shared = some words in common
+dup-level-missing = not recorded on one side
+dup-level-unknown = unknown
+dup-level-swapped = given and family names swapped

@@ -1,0 +1,101 @@
+# La cola de revisión de duplicados, la comparación lado a lado y la explicación del emparejamiento.
+
+dup-queue-title = Posibles duplicados
+dup-show = Mostrar
+dup-by-status = Por estado
+dup-status = Estado
+dup-status-open = por revisar
+dup-status-confirmed = confirmado
+dup-status-merged = fusionado
+dup-status-dismissed = no es la misma persona
+dup-status-all = todos
+dup-queue-empty = No hay ningún par aquí.
+dup-showing = Pares { $first } a { $last } de { $total }, la puntuación más alta primero.
+dup-person-a = Persona A
+dup-person-b = Persona B
+dup-proposed = Propuesto
+dup-compare = Comparar
+dup-merged-record = registro fusionado
+dup-found-by-registration = hallado en el registro
+dup-found-by-import = hallado en la importación
+dup-withheld = { $count ->
+    [one] 1 par de esta página no se le muestra.
+   *[other] { $count } pares de esta página no se le muestran.
+}
+dup-pages = Páginas
+dup-score = Puntuación de coincidencia
+dup-percent = { $n } %
+
+dup-compare-title = Comparar dos registros
+dup-back-to-queue = Volver a la cola
+dup-total-weight = peso total
+dup-prior-weight = antes de comparar
+dup-side-by-side = Los dos registros lado a lado
+dup-survivor = registro que se conserva
+dup-differs = difiere
+dup-differs-help = Las líneas resaltadas difieren entre los dos registros.
+dup-registered-at = Registrado
+dup-why = Por qué podrían ser una sola persona
+dup-why-help = Cada campo suma peso a favor de una sola persona (positivo) o en contra (negativo).
+dup-col-field = Campo
+dup-col-agreement = Coincidencia
+dup-col-weight = Peso
+dup-decide = Decisión
+dup-reason = Motivo (obligatorio, se guarda en el historial)
+dup-confirm = Confirmar: la misma persona
+dup-confirm-help = Confirmar indica que el par es una sola persona registrada dos veces; la fusión de los registros es un segundo paso.
+dup-merge = Fusionar
+dup-merge-help = El otro registro remitirá al que se conserva. Ambos registros y sus historiales se mantienen y la fusión se puede deshacer.
+dup-which-survives = Registro que se conserva
+dup-registered-first = registrado primero
+dup-dismiss = No es la misma persona
+dup-dismiss-help = El par sale de la cola; ambos registros quedan como están.
+dup-unmerge = Deshacer la fusión
+dup-unmerge-help = Ambos registros vuelven a ser independientes y el par vuelve a revisión.
+dup-nothing-to-decide = Se consideró que este par son dos personas distintas; no queda nada por decidir.
+dup-done-dismiss = Registrado: no es la misma persona.
+dup-done-confirm = Registrado: la misma persona. Ahora puede fusionar los dos registros.
+dup-done-merge = Los registros se fusionaron.
+dup-done-unmerge = Se deshizo la fusión; el par vuelve a estar en revisión.
+dup-err-conflict = Otra persona decidió sobre este par mientras tanto. La página muestra ahora el estado actual; decida de nuevo si es necesario.
+dup-err-reason = Indique un motivo: se guarda en el historial.
+dup-err-reason-long = El motivo es demasiado largo.
+dup-err-status = Esta decisión no es posible en el estado actual del par.
+
+dup-event-duplicate-queued = propuesto para revisión
+dup-event-duplicate-dismissed = no es la misma persona
+dup-event-duplicate-confirmed = confirmado como la misma persona
+dup-event-person-merged = fusionado
+dup-event-person-unmerged = fusión deshecha
+
+dup-field-given-name = Nombre
+dup-field-surname = Apellido
+dup-field-date-of-birth = Fecha de nacimiento
+dup-field-sex = Sexo
+dup-field-place-of-birth = Lugar de nacimiento
+dup-field-citizenship = Nacionalidad
+dup-field-document-number = Número de documento
+dup-field-address = Dirección
+
+dup-level-exact-name = idéntico (tras la transliteración y las variantes ortográficas)
+dup-level-close-name = ortografía muy parecida
+dup-level-phonetic = suena igual
+dup-level-similar-name = ortografía similar
+dup-level-different = distinto
+dup-level-same-date = misma fecha completa
+dup-level-day-month-swapped = día y mes invertidos
+dup-level-digit-off = una cifra distinta
+dup-level-same-day-month = mismo día y mes, un año de diferencia
+dup-level-same-year-month = mismo año y mes
+dup-level-same-year-partial = mismo año (una fecha es parcial)
+dup-level-same-year = mismo año, distinto mes o día
+dup-level-year-apart = un año de diferencia
+dup-level-same = igual
+dup-level-similar = parecido
+dup-level-shared = en común
+dup-level-char-off = un carácter distinto
+dup-level-mostly-shared = casi las mismas palabras
+dup-level-some-shared = algunas palabras en común
+dup-level-missing = sin dato en un lado
+dup-level-unknown = desconocido
+dup-level-swapped = nombre y apellido invertidos

@@ -1,0 +1,101 @@
+# La file d'examen des doublons, la comparaison côte à côte et l'explication de l'appariement.
+
+dup-queue-title = Doublons possibles
+dup-show = Afficher
+dup-by-status = Par statut
+dup-status = Statut
+dup-status-open = à examiner
+dup-status-confirmed = confirmé
+dup-status-merged = fusionné
+dup-status-dismissed = pas la même personne
+dup-status-all = tous
+dup-queue-empty = Aucune paire ici.
+dup-showing = Paires { $first } à { $last } sur { $total }, score le plus élevé d'abord.
+dup-person-a = Personne A
+dup-person-b = Personne B
+dup-proposed = Proposé
+dup-compare = Comparer
+dup-merged-record = dossier fusionné
+dup-found-by-registration = trouvé à l'enregistrement
+dup-found-by-import = trouvé à l'importation
+dup-withheld = { $count ->
+    [one] 1 paire de cette page ne vous est pas montrée.
+   *[other] { $count } paires de cette page ne vous sont pas montrées.
+}
+dup-pages = Pages
+dup-score = Score de correspondance
+dup-percent = { $n } %
+
+dup-compare-title = Comparer deux dossiers
+dup-back-to-queue = Retour à la file
+dup-total-weight = poids total
+dup-prior-weight = avant comparaison
+dup-side-by-side = Les deux dossiers côte à côte
+dup-survivor = dossier conservé
+dup-differs = diffère
+dup-differs-help = Les lignes surlignées diffèrent entre les deux dossiers.
+dup-registered-at = Enregistré
+dup-why = Pourquoi il pourrait s'agir d'une seule personne
+dup-why-help = Chaque champ ajoute du poids en faveur d'une seule personne (positif) ou contre (négatif).
+dup-col-field = Champ
+dup-col-agreement = Concordance
+dup-col-weight = Poids
+dup-decide = Décision
+dup-reason = Motif (obligatoire, conservé dans l'historique)
+dup-confirm = Confirmer : la même personne
+dup-confirm-help = Confirmer indique que la paire est une seule personne enregistrée deux fois ; la fusion des dossiers est une seconde étape.
+dup-merge = Fusionner
+dup-merge-help = L'autre dossier renverra au dossier conservé. Les deux dossiers et leurs historiques sont gardés, et la fusion peut être annulée.
+dup-which-survives = Dossier conservé
+dup-registered-first = enregistré en premier
+dup-dismiss = Pas la même personne
+dup-dismiss-help = La paire quitte la file ; les deux dossiers restent tels quels.
+dup-unmerge = Annuler la fusion
+dup-unmerge-help = Les deux dossiers redeviennent indépendants et la paire revient à l'examen.
+dup-nothing-to-decide = Cette paire a été jugée comme deux personnes différentes ; il n'y a plus rien à décider.
+dup-done-dismiss = Enregistré : pas la même personne.
+dup-done-confirm = Enregistré : la même personne. Vous pouvez maintenant fusionner les deux dossiers.
+dup-done-merge = Les dossiers ont été fusionnés.
+dup-done-unmerge = La fusion a été annulée ; la paire est de nouveau à examiner.
+dup-err-conflict = Quelqu'un d'autre a statué sur cette paire entre-temps. La page montre maintenant l'état actuel ; décidez à nouveau si nécessaire.
+dup-err-reason = Indiquez un motif : il est conservé dans l'historique.
+dup-err-reason-long = Le motif est trop long.
+dup-err-status = Cette décision n'est pas possible dans l'état actuel de la paire.
+
+dup-event-duplicate-queued = proposé pour examen
+dup-event-duplicate-dismissed = pas la même personne
+dup-event-duplicate-confirmed = confirmé comme la même personne
+dup-event-person-merged = fusionné
+dup-event-person-unmerged = fusion annulée
+
+dup-field-given-name = Prénom
+dup-field-surname = Nom de famille
+dup-field-date-of-birth = Date de naissance
+dup-field-sex = Sexe
+dup-field-place-of-birth = Lieu de naissance
+dup-field-citizenship = Nationalité
+dup-field-document-number = Numéro de document
+dup-field-address = Adresse
+
+dup-level-exact-name = identique (après translittération et variantes d'orthographe)
+dup-level-close-name = orthographe très proche
+dup-level-phonetic = se prononce de la même façon
+dup-level-similar-name = orthographe semblable
+dup-level-different = différent
+dup-level-same-date = même date complète
+dup-level-day-month-swapped = jour et mois inversés
+dup-level-digit-off = un chiffre de différence
+dup-level-same-day-month = même jour et même mois, un an d'écart
+dup-level-same-year-month = même année et même mois
+dup-level-same-year-partial = même année (une date est partielle)
+dup-level-same-year = même année, mois ou jour différent
+dup-level-year-apart = un an d'écart
+dup-level-same = identique
+dup-level-similar = semblable
+dup-level-shared = en commun
+dup-level-char-off = un caractère de différence
+dup-level-mostly-shared = presque les mêmes mots
+dup-level-some-shared = quelques mots en commun
+dup-level-missing = non renseigné d'un côté
+dup-level-unknown = inconnu
+dup-level-swapped = prénom et nom inversés
