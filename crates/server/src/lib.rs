@@ -15,6 +15,8 @@ pub mod error;
 pub mod i18n;
 pub mod json;
 pub mod pages;
+pub mod pages_removal;
+pub mod pages_rsd;
 pub mod policy;
 pub mod protection_api;
 pub mod stats_api;
@@ -127,6 +129,8 @@ pub fn app(state: AppState) -> Router {
         .merge(protection_api::routes())
         .merge(duplicates_api::routes())
         .merge(pages::routes())
+        .merge(pages_rsd::routes())
+        .merge(pages_removal::routes())
         .merge(account_api::routes())
         .merge(stats_api::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
