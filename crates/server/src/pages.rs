@@ -52,7 +52,7 @@ impl From<&PersonRecord> for PersonLine {
             latin: d.latin_full_name(),
             original: d.original_full_name().unwrap_or_default(),
             sex: d.sex.code(),
-            dob: d.date_of_birth.clone(),
+            dob: d.date_of_birth,
             citizenship: d.citizenship.to_text(),
             relationship: p.relationship.code(),
             version: p.version,

@@ -598,11 +598,25 @@ struct ClaimPage {
     no_action_reason: String,
 }
 
+/// A form's raw values by field name.
+type FormValues = HashMap<String, String>;
+/// Field errors: (field, message).
+type FieldErrs = Vec<(String, String)>;
+
+/// A posted form with its problems.
+#[derive(Clone)]
+struct PostedForm {
+    values: FormValues,
+    errors: FieldErrs,
+}
+
 /// What a re-rendered page carries from the form that was posted.
 #[derive(Default)]
 struct Posted {
-    action: Option<(String, HashMap<String, String>, Vec<(String, String)>)>,
-    assess: Option<(HashMap<String, String>, Vec<(String, String)>)>,
+    /// The action's code and its form.
+    action: Option<(String, PostedForm)>,
+    assess: Option<PostedForm>,
+    /// A preview's result and facts.
     preview: Option<(Value, Value)>,
     alert: String,
 }
@@ -719,10 +733,10 @@ async fn build_claim_page(s: &AppState, pr: &Principal, id: &str, posted: Posted
             }
             _ => {}
         }
-        if let Some((kind, values, errors)) = &posted.action {
+        if let Some((kind, form)) = &posted.action {
             if kind == f.kind {
-                f.values = values.clone();
-                f.errors = errors.clone();
+                f.values = form.values.clone();
+                f.errors = form.errors.clone();
             }
         }
     }
@@ -742,8 +756,8 @@ async fn build_claim_page(s: &AppState, pr: &Principal, id: &str, posted: Posted
     let final_recognised = matches!(stage, Stage::Final { outcome: Outcome::Recognised });
     let assess = if pr.may(Permission::AssessmentWrite) && (rules.allowed_actions(state).contains(&ActionKind::DraftAssessment) || final_recognised || posted.assess.is_some()) {
         let profile = claim_jurisdiction(s, &claim).await?;
-        let (values, errors) = posted.assess.clone().unwrap_or_else(|| (assess_defaults(&person.details.citizenship, final_recognised), Vec::new()));
-        Some(assess_form(values, errors, &profile))
+        let form = posted.assess.clone().unwrap_or_else(|| PostedForm { values: assess_defaults(&person.details.citizenship, final_recognised), errors: Vec::new() });
+        Some(assess_form(form.values, form.errors, &profile))
     } else {
         None
     };
@@ -1002,7 +1016,7 @@ fn static_code(kind: ActionKind) -> &'static str {
 // Taking a step
 
 /// Parses the posted form of `kind` into an action and the note kept with it, or the field errors.
-fn parse_action(kind: ActionKind, v: &HashMap<String, String>, tr: &Tr) -> Result<(Action, Option<String>), Vec<(String, String)>> {
+fn parse_action(kind: ActionKind, v: &FormValues, tr: &Tr) -> Result<(Action, Option<String>), FieldErrs> {
     let mut errors: Vec<(String, String)> = Vec::new();
     let get = |f: &str| v.get(f).map(|x| x.trim()).unwrap_or("");
     let reason = |errors: &mut Vec<(String, String)>, f: &str| -> Option<Reason> {
@@ -1125,7 +1139,7 @@ async fn claim_action(State(s): State<AppState>, pr: Principal, Path(id): Path<S
         Ok(x) => x,
         Err(errors) => {
             let alert = tr.t("rsd-form-errors");
-            return rerender(Posted { action: Some((raw_kind, values, errors)), alert, ..Default::default() }, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return rerender(Posted { action: Some((raw_kind, PostedForm { values, errors })), alert, ..Default::default() }, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     match take_step(&s, &pr, &id, version, action, note.as_deref()).await {
@@ -1143,7 +1157,7 @@ async fn claim_action(State(s): State<AppState>, pr: Principal, Path(id): Path<S
                 })
                 .collect();
             let alert = if errors.is_empty() { detail.message } else { tr.t("rsd-form-errors") };
-            rerender(Posted { action: Some((raw_kind, values, errors)), alert, ..Default::default() }, status).await
+            rerender(Posted { action: Some((raw_kind, PostedForm { values, errors })), alert, ..Default::default() }, status).await
         }
     }
 }
@@ -1218,7 +1232,7 @@ fn assess_form(values: HashMap<String, String>, errors: Vec<(String, String)>, p
 /// Builds the facts document (docs/assess/facts.schema.json) from the form, or the field errors.
 /// Returns the facts and, for mapping the engine's field paths back, the form prefix of each
 /// country entry and of each allegation.
-fn facts_from_form(v: &HashMap<String, String>, tr: &Tr) -> Result<(Value, Vec<&'static str>, Vec<&'static str>), Vec<(String, String)>> {
+fn facts_from_form(v: &FormValues, tr: &Tr) -> Result<BuiltFacts, FieldErrs> {
     let get = |k: &str| v.get(k).map(|x| x.trim()).unwrap_or("");
     let on = |k: &str| !get(k).is_empty();
     let mut errors = FieldErrors { list: Vec::new(), tr };
@@ -1463,10 +1477,19 @@ fn facts_from_form(v: &HashMap<String, String>, tr: &Tr) -> Result<(Value, Vec<&
         }
     }
     if errors.list.is_empty() {
-        Ok((facts, prefixes, allegation_prefixes))
+        Ok(BuiltFacts { facts, countries: prefixes, allegations: allegation_prefixes })
     } else {
         Err(errors.list)
     }
+}
+
+/// A facts document built from the form, with the form prefix of each country entry and of each
+/// allegation (to map the engine's field paths back to the form).
+#[derive(Debug)]
+struct BuiltFacts {
+    facts: Value,
+    countries: Vec<&'static str>,
+    allegations: Vec<&'static str>,
 }
 
 /// Field errors being collected, with translated messages.
@@ -1538,10 +1561,10 @@ async fn claim_assessment(State(s): State<AppState>, pr: Principal, Path(id): Pa
             }
         }
     };
-    let (facts, countries, allegations) = match facts_from_form(&values, &tr) {
+    let BuiltFacts { facts, countries, allegations } = match facts_from_form(&values, &tr) {
         Ok(x) => x,
         Err(errors) => {
-            return rerender(Posted { assess: Some((values, errors)), alert: tr.t("rsd-form-errors"), ..Default::default() }, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return rerender(Posted { assess: Some(PostedForm { values, errors }), alert: tr.t("rsd-form-errors"), ..Default::default() }, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
     let outcome = if preview {
@@ -1554,12 +1577,12 @@ async fn claim_assessment(State(s): State<AppState>, pr: Principal, Path(id): Pa
     };
     match outcome {
         Ok(None) => see_other(&format!("/claims/{}#assessment", claim.id)),
-        Ok(Some(preview)) => rerender(Posted { assess: Some((values, Vec::new())), preview: Some(preview), ..Default::default() }, StatusCode::OK).await,
+        Ok(Some(preview)) => rerender(Posted { assess: Some(PostedForm { values, errors: Vec::new() }), preview: Some(preview), ..Default::default() }, StatusCode::OK).await,
         Err(e) => {
             let (status, detail) = e.parts();
             let errors: Vec<(String, String)> = detail.fields.iter().map(|f| (form_field(&f.field, &countries, &allegations), f.message.clone())).collect();
             let alert = if errors.is_empty() { detail.message } else { tr.t("rsd-form-errors") };
-            rerender(Posted { assess: Some((values, errors)), alert, ..Default::default() }, status).await
+            rerender(Posted { assess: Some(PostedForm { values, errors }), alert, ..Default::default() }, status).await
         }
     }
 }
@@ -1790,6 +1813,11 @@ mod tests {
             "stepfield",
             ["outcome", "recommendation", "method", "closure", "to", "clause", "reasons", "notes", "note", "grounds", "reason", "late_reason"].iter().map(|x| x.to_string()).collect(),
         );
+        // the home page's queues: a title and a hint each
+        for q in ["queue-to-register", "queue-awaiting-interview", "queue-to-assess", "queue-to-review", "queue-to-decide", "queue-to-notify", "queue-appeals"] {
+            keys.push(q.to_string());
+            keys.push(format!("{q}-hint"));
+        }
         for (_, names) in CHECKS {
             keys.extend(names.iter().map(|n| format!("af-{n}")));
         }
@@ -1836,8 +1864,8 @@ mod tests {
         ] {
             v.insert(k.to_string(), x.to_string());
         }
-        let (facts, prefixes, _) = facts_from_form(&v, &tr).unwrap();
-        assert_eq!(prefixes, vec!["c0"]);
+        let BuiltFacts { facts, countries, .. } = facts_from_form(&v, &tr).unwrap();
+        assert_eq!(countries, vec!["c0"]);
         let parsed: nansen_domain::convention::assessment::Facts = serde_json::from_value(facts.clone()).unwrap();
         let checked = parsed.check().unwrap();
         let a = nansen_domain::convention::assessment::assess(&checked, &nansen_domain::convention::profile_for(Iso3::parse("DEU").unwrap()));

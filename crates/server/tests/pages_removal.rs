@@ -182,7 +182,7 @@ async fn the_guard_decides_person_by_person(db: &TestDb) {
     assert_eq!(api["data"]["executed_for"], json!([rejected_id]));
     let again = officer.post(&app, &format!("/removals/{rid}/execute"), &[("version", &version)]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert_eq!(officer.get(&app, "/removals?open=1").await.body.contains(&rid), false, "executed requests leave the open list");
+    assert!(!officer.get(&app, "/removals?open=1").await.body.contains(&rid), "executed requests leave the open list");
 
     // A case number names every member of the household, each evaluated on their own.
     let case = pending["case_number"].as_str().unwrap();
