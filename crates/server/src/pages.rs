@@ -2,7 +2,7 @@
 
 use crate::api::{load_household, load_person, redact_events, scoped_search, search_query, SearchParams};
 use crate::auth::Principal;
-use nansen_domain::access::Permission;
+use nansen_domain::access::{Permission, Role as StaffRole};
 use crate::error::ApiError;
 use crate::i18n::{Locale, Tr};
 use crate::AppState;
@@ -194,7 +194,8 @@ async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::Operati
     use nansen_store::{Duplicates, Queues};
     let mut out = Vec::new();
     let roles = pr.user.roles.procedure_roles();
-    let takes = |a: A| pr.may(Permission::ClaimAct) && roles.iter().any(|r| r.may_take(a));
+    // A queue is shown to the staff roles whose work it is, when the procedure lets them take its step.
+    let takes = |a: A, whose: &[StaffRole]| pr.may(Permission::ClaimAct) && whose.iter().any(|r| pr.has_role(*r)) && roles.iter().any(|r| r.may_take(a));
     let claim_item = |l: crate::pages_rsd::ClaimLine| QueueItem {
         href: format!("/claims/{}", l.id),
         label: l.person.latin,
@@ -202,17 +203,18 @@ async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::Operati
         detail: if l.due.is_empty() { l.stage } else { format!("{} · {}", l.stage, l.due) },
     };
     if pr.may(Permission::ClaimRead) {
-        let defs: [(&'static str, &[K], A); 7] = [
-            ("queue-to-register", &[K::Lodged, K::RegisteredForRsd], A::ScheduleInterview),
-            ("queue-awaiting-interview", &[K::InterviewScheduled], A::RecordInterview),
-            ("queue-to-assess", &[K::Interviewed], A::DraftAssessment),
-            ("queue-to-review", &[K::AssessmentDrafted], A::Review),
-            ("queue-to-decide", &[K::Reviewed], A::Decide),
-            ("queue-to-notify", &[K::Decided, K::AppealDecided], A::Notify),
-            ("queue-appeals", &[K::AppealLodged], A::DecideAppeal),
+        use StaffRole as R;
+        let defs: [(&'static str, &[K], A, &[StaffRole]); 7] = [
+            ("queue-to-register", &[K::Lodged, K::RegisteredForRsd], A::ScheduleInterview, &[R::RegistrationClerk, R::SeniorProtectionOfficer]),
+            ("queue-awaiting-interview", &[K::InterviewScheduled], A::RecordInterview, &[R::EligibilityOfficer, R::SeniorProtectionOfficer]),
+            ("queue-to-assess", &[K::Interviewed], A::DraftAssessment, &[R::EligibilityOfficer, R::SeniorProtectionOfficer]),
+            ("queue-to-review", &[K::AssessmentDrafted], A::Review, &[R::Reviewer, R::SeniorProtectionOfficer]),
+            ("queue-to-decide", &[K::Reviewed], A::Decide, &[R::EligibilityOfficer, R::SeniorProtectionOfficer]),
+            ("queue-to-notify", &[K::Decided, K::AppealDecided], A::Notify, &[R::RegistrationClerk, R::SeniorProtectionOfficer]),
+            ("queue-appeals", &[K::AppealLodged], A::DecideAppeal, &[R::AppealOfficer, R::SeniorProtectionOfficer]),
         ];
-        for (id, stages, action) in defs {
-            if !takes(action) {
+        for (id, stages, action, whose) in defs {
+            if !takes(action, whose) {
                 continue;
             }
             let page = s.store.claims_in_stages(ops, stages, false, QUEUE_ITEMS, 0).await?;
@@ -495,7 +497,8 @@ pub(crate) async fn person_page(s: &AppState, pr: &Principal, id: &str, lodge: O
             status: status.map(|x| tr.t(&format!("person-status-{}", crate::pages_rsd::code(&x)))).unwrap_or_else(|| tr.t("person-status-none")),
             pending,
             lines: records.iter().rev().map(|c| crate::pages_rsd::ClaimLine::of(c, name(), &tr, today)).collect(),
-            may_lodge: pr.may(Permission::ClaimAct) && !pending,
+            // A claim is lodged by someone without a pending claim and without a protection status.
+            may_lodge: pr.may(Permission::ClaimAct) && !pending && status.is_none(),
             tracks: ["regular", "accelerated", "simplified", "prima_facie"].into_iter().map(|t| (t, crate::pages_rsd::tcode(&tr, "track", t))).collect(),
             track: values.get("track").cloned().unwrap_or_else(|| "regular".into()),
             note: values.get("note").cloned().unwrap_or_default(),

@@ -177,7 +177,7 @@ impl ClaimLine {
             track: tcode(tr, "track", &code(&c.state.track())),
             lodged: tr.date(c.state.lodged_on()),
             updated: c.updated_at,
-            due: d.map(|d| format!("{} · {}", tcode(tr, "deadline", &code(&d.kind)), tr.date(d.due))).unwrap_or_default(),
+            due: d.map(|d| tr.tn("claims-due", &[("what", tcode(tr, "deadline", &code(&d.kind))), ("date", tr.date(d.due))])).unwrap_or_default(),
             overdue: d.is_some_and(|d| d.due < today),
             pending: pending(&c.state, today),
         }

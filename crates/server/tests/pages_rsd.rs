@@ -496,6 +496,7 @@ async fn home_queues_by_role(db: &TestDb) {
     assert!(home.body.contains("DEU-BER"), "the operations table stays below");
     let home = reviewer.get(&app, "/").await;
     assert_eq!(queue_count(&home.body, "queue-to-review"), Some(1));
+    assert_eq!(queue_count(&home.body, "queue-awaiting-interview"), None, "interviews are the eligibility officers' work");
     assert!(home.body.contains(&format!("href=\"/claims/{}\"", claims[1]["id"].as_str().unwrap())));
     let home = clerk.get(&app, "/").await;
     assert_eq!(queue_count(&home.body, "queue-awaiting-interview"), None, "a clerk does not interview");

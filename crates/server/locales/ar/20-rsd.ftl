@@ -25,6 +25,7 @@ claims-all-stages = كل المراحل ({ $count })
 claims-show = اعرض
 claims-found = عدد الطلبات: { $count }.
 claims-next-deadline = الموعد النهائي التالي
+claims-due = { $what } في موعد أقصاه { $date }
 claims-last-step = آخر إجراء
 claims-suspensive-tag = لا ترحيل
 claims-unknown-stage = «{ $stage }» ليست مرحلة؛ تُعرض كل الطلبات.

@@ -29,6 +29,7 @@ claims-found = { $count ->
    *[other] { $count } claims.
 }
 claims-next-deadline = Next deadline
+claims-due = { $what } due by { $date }
 claims-last-step = Last step
 claims-suspensive-tag = no removal
 claims-unknown-stage = "{ $stage }" is not a stage; all claims are shown.

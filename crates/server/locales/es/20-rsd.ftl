@@ -29,6 +29,7 @@ claims-found = { $count ->
    *[other] { $count } solicitudes.
 }
 claims-next-deadline = Próximo plazo
+claims-due = { $what } a más tardar el { $date }
 claims-last-step = Último paso
 claims-suspensive-tag = sin expulsión
 claims-unknown-stage = «{ $stage }» no es una etapa; se muestran todas las solicitudes.

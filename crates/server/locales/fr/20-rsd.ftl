@@ -29,6 +29,7 @@ claims-found = { $count ->
    *[other] { $count } demandes.
 }
 claims-next-deadline = Prochaine échéance
+claims-due = { $what } au plus tard le { $date }
 claims-last-step = Dernière étape
 claims-suspensive-tag = pas d'éloignement
 claims-unknown-stage = « { $stage } » n'est pas une étape ; toutes les demandes sont affichées.

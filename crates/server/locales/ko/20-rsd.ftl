@@ -25,6 +25,7 @@ claims-all-stages = 모든 단계 ({ $count })
 claims-show = 보기
 claims-found = 신청 { $count }건.
 claims-next-deadline = 다음 기한
+claims-due = { $what }: { $date }까지
 claims-last-step = 마지막 조치
 claims-suspensive-tag = 송환 금지
 claims-unknown-stage = '{ $stage }'은(는) 단계가 아닙니다. 모든 신청을 표시합니다.

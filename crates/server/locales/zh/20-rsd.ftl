@@ -25,6 +25,7 @@ claims-all-stages = 所有阶段（{ $count }）
 claims-show = 显示
 claims-found = 共 { $count } 份申请。
 claims-next-deadline = 下一期限
+claims-due = { $what }：最迟 { $date }
 claims-last-step = 最近一步
 claims-suspensive-tag = 不得遣返
 claims-unknown-stage = “{ $stage }”不是一个阶段；现显示全部申请。
