@@ -698,13 +698,13 @@ async fn build_claim_page(s: &AppState, pr: &Principal, id: &str, posted: Posted
     let timeline = events.iter().map(|e| step_line(e, &tr)).collect();
 
     // The assessments (sensitive: persecution facts, exclusion findings).
-    let (assessment, assessments, latest_rec) = if sensitive {
+    let (assessment, assessments, latest_rec, latest_facts) = if sensitive {
         let all = s.store.assessments(claim.id).await?;
         let latest = all.last().and_then(|a| AssessmentView::of(&a.result, &a.facts, &tr, a.actor.clone(), Some(a.created_at)));
         let rec = latest.as_ref().map(|x| x.1);
-        (latest.map(|x| x.0), all.len(), rec)
+        (latest.map(|x| x.0), all.len(), rec, all.last().map(|a| a.facts.clone()))
     } else {
-        (None, 0, None)
+        (None, 0, None, None)
     };
     let preview = posted.preview.as_ref().and_then(|(r, f)| AssessmentView::of(r, f, &tr, String::new(), None)).map(|x| x.0);
 
@@ -756,7 +756,17 @@ async fn build_claim_page(s: &AppState, pr: &Principal, id: &str, posted: Posted
     let final_recognised = matches!(stage, Stage::Final { outcome: Outcome::Recognised });
     let assess = if pr.may(Permission::AssessmentWrite) && (rules.allowed_actions(state).contains(&ActionKind::DraftAssessment) || final_recognised || posted.assess.is_some()) {
         let profile = claim_jurisdiction(s, &claim).await?;
-        let form = posted.assess.clone().unwrap_or_else(|| PostedForm { values: assess_defaults(&person.details.citizenship, final_recognised), errors: Vec::new() });
+        // What was posted, else what the latest assessment found, else defaults from the registry.
+        let form = posted.assess.clone().unwrap_or_else(|| {
+            let mut values = match &latest_facts {
+                Some(f) => form_from_facts(f),
+                None => assess_defaults(&person.details.citizenship, final_recognised),
+            };
+            if final_recognised {
+                values.insert("review".into(), "on".into());
+            }
+            PostedForm { values, errors: Vec::new() }
+        });
         Some(assess_form(form.values, form.errors, &profile))
     } else {
         None
@@ -1507,6 +1517,128 @@ impl FieldErrors<'_> {
     }
 }
 
+/// The form's values for a recorded facts document (the inverse of [`facts_from_form`]), so that a
+/// reassessment starts from what was found before.
+fn form_from_facts(f: &Value) -> FormValues {
+    let mut v = FormValues::new();
+    let mut set = |k: String, x: &str| {
+        if !x.is_empty() {
+            v.insert(k, x.to_string());
+        }
+    };
+    let on = |x: &Value| if x.as_bool() == Some(true) { "on" } else { "" };
+    let text = |x: &Value| x.as_str().unwrap_or_default().to_string();
+    set("note".into(), &text(&f["note"]));
+    let nat = &f["nationality"];
+    let stateless = nat["kind"] == "stateless";
+    set("nat_kind".into(), if stateless { "stateless" } else { "nationals" });
+    let refs: Vec<String> = nat[if stateless { "former_habitual_residence" } else { "countries" }].as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default();
+    for (p, c) in ["c0", "c1"].iter().zip(&refs) {
+        set(format!("{p}_country"), c);
+        let Some(e) = f["countries"].as_array().and_then(|a| a.iter().find(|x| x["country"] == c.as_str())) else { continue };
+        let k = |n: &str| format!("{p}_{n}");
+        set(k("outside"), on(&e["outside"]));
+        set(k("effective"), if e["nationality_effective"] == false { "" } else { "on" });
+        for h in e["harms"].as_array().into_iter().flatten() {
+            set(k(&format!("harm_{}", text(&h["kind"]))), &text(&h["severity"]));
+            if h["kind"] == "prosecution" {
+                set(k("pros_law"), on(&h["prosecution"]["law_contrary_to_human_rights"]));
+                set(k("pros_punishment"), on(&h["prosecution"]["punishment_excessive_or_discriminatory"]));
+            }
+        }
+        set(k("cumulative"), on(&e["cumulative_effect"]));
+        set(k("actor"), &text(&e["actor"]["kind"]));
+        set(k("protection"), &text(&e["actor"]["state_protection"]));
+        for g in e["grounds"].as_array().into_iter().flatten() {
+            let name = text(&g["ground"]);
+            set(k(&format!("ground_{name}")), "on");
+            set(k(&format!("imputed_{name}")), on(&g["imputed"]));
+            set(k(&format!("via_{name}")), if g["via"] == "state_failure_to_protect" { "on" } else { "" });
+            let sg = &g["social_group"];
+            if sg.is_object() {
+                set(k("psg_description"), &text(&sg["description"]));
+                set(k("psg_protected"), on(&sg["protected_characteristic"]));
+                set(k("psg_perceived"), on(&sg["socially_perceived"]));
+                set(k("psg_solely"), on(&sg["defined_solely_by_persecution"]));
+            }
+        }
+        let fear = &e["fear"];
+        set(k("subjective"), on(&fear["subjective_fear"]));
+        set(k("likelihood"), &text(&fear["likelihood"]));
+        set(k("limited_capacity"), on(&fear["limited_capacity_to_express_fear"]));
+        set(k("conceal"), on(&fear["would_conceal_to_avoid_harm"]));
+        let ifa = &e["internal_relocation"];
+        set(k("ifa_area"), &text(&ifa["area"]));
+        set(k("ifa_accessible"), on(&ifa["accessible"]));
+        set(k("ifa_risk"), on(&ifa["risk_in_area"]));
+        set(k("ifa_harsh"), on(&ifa["unduly_harsh"]));
+        let r = &e["regional"];
+        for ev in r["events"].as_array().into_iter().flatten() {
+            set(k(&format!("event_{}", text(ev))), "on");
+        }
+        set(k("compelled"), on(&r["compelled_to_leave"]));
+        set(k("threatened"), on(&r["life_safety_or_freedom_threatened"]));
+        for h in SERIOUS_HARMS {
+            set(k(&format!("sh_{h}")), on(&e["serious_harm"][*h]));
+        }
+        match e["events_in_europe"].as_bool() {
+            Some(true) => set(k("europe"), "yes"),
+            Some(false) => set(k("europe"), "no"),
+            None => {}
+        }
+    }
+    let d = &f["art_1d"];
+    if d.is_object() {
+        set("d_relevant".into(), "on");
+        set("d_availed".into(), on(&d["availed_of_unrwa"]));
+        set("d_situation".into(), &text(&d["situation"]));
+    }
+    let e = &f["art_1e"];
+    if e.is_object() {
+        set("e_country".into(), &text(&e["country"]));
+        set("e_rights".into(), on(&e["rights_of_nationals"]));
+        set("e_fear".into(), on(&e["well_founded_fear_there"]));
+    }
+    for (p, a) in ["f0", "f1"].iter().zip(f["exclusion"].as_array().into_iter().flatten()) {
+        let k = |n: &str| format!("{p}_{n}");
+        set(k("clause"), &text(&a["clause"]));
+        set(k("description"), &text(&a["description"]));
+        set(k("serious_reasons"), on(&a["serious_reasons_for_considering"]));
+        set(k("individual"), on(&a["individual_responsibility"]));
+        set(k("crime"), &text(&a["crime"]));
+        for d in a["defences"].as_array().into_iter().flatten() {
+            set(k(&format!("defence_{}", text(d))), "on");
+        }
+        let sc = &a["serious_crime"];
+        set(k("crime_serious"), on(&sc["serious"]));
+        set(k("crime_non_political"), on(&sc["non_political"]));
+        set(k("crime_outside"), on(&sc["outside_country_of_refuge_before_admission"]));
+    }
+    let c = &f["cessation"];
+    if c.is_object() {
+        set("review".into(), "on");
+        let r = &c["reavailment"];
+        if r.is_object() {
+            set("cr_reavail".into(), "on");
+            set("cr_voluntary".into(), on(&r["voluntary"]));
+            set("cr_intention".into(), on(&r["intention"]));
+            set("cr_obtained".into(), on(&r["protection_obtained"]));
+        }
+        set("cr_reacquired".into(), on(&c["reacquired_nationality_voluntarily"]));
+        set("cr_new_nationality".into(), on(&c["new_nationality_with_protection"]));
+        set("cr_reestablished".into(), on(&c["reestablished_voluntarily"]));
+        let ch = &c["change_of_circumstances"];
+        if ch.is_object() {
+            set("cr_change".into(), "on");
+            set("cr_fundamental".into(), on(&ch["fundamental"]));
+            set("cr_durable".into(), on(&ch["durable"]));
+            set("cr_effective".into(), on(&ch["effective_protection_available"]));
+        }
+        set("cr_compelling".into(), on(&c["compelling_reasons"]));
+    }
+    v
+}
+
 /// The form field of an engine field path (`facts.countries[0].actor` → `c0_actor`).
 fn form_field(path: &str, countries: &[&str], allegations: &[&str]) -> String {
     let path = path.trim_start_matches("facts.");
@@ -1843,6 +1975,39 @@ mod tests {
         assert_eq!(locale_of_language("ara"), Some(Locale::Ar));
         assert_eq!(locale_of_language("prs"), None);
         assert_eq!(locale_of_language("ko"), Some(Locale::Ko));
+    }
+
+    /// Every documented facts file, put into the form and read back, is assessed exactly as the
+    /// file itself: the form can express what the engine needs.
+    #[test]
+    fn the_assessment_form_round_trips_the_documented_examples() {
+        let tr = Tr::new(Locale::En);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/assess/examples");
+        let mut n = 0;
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if !name.ends_with(".json") || name.ends_with(".expected.json") {
+                continue;
+            }
+            let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let expected: Value = serde_json::from_str(&std::fs::read_to_string(path.with_extension("expected.json")).unwrap()).unwrap();
+            let profile = nansen_domain::convention::profile_for(Iso3::parse(expected["jurisdiction"].as_str().unwrap()).unwrap());
+            let run = |facts: &Value| {
+                let parsed: nansen_domain::convention::assessment::Facts = serde_json::from_value(facts.clone()).unwrap_or_else(|e| panic!("{name}: {e}: {facts}"));
+                nansen_domain::convention::assessment::assess(&parsed.check().unwrap(), &profile)
+            };
+            let form = form_from_facts(&original);
+            let back = facts_from_form(&form, &tr).unwrap_or_else(|e| panic!("{name}: {e:?}")).facts;
+            let (a, b) = (run(&original), run(&back));
+            assert_eq!(code(&b.recommendation), expected["recommendation"].as_str().unwrap(), "{name}");
+            assert_eq!(a.recommendation, b.recommendation, "{name}");
+            assert_eq!(a.basis, b.basis, "{name}");
+            assert_eq!(a.reasons, b.reasons, "{name}: the same reasons");
+            assert_eq!(form_from_facts(&back), form, "{name}: the form is stable");
+            n += 1;
+        }
+        assert!(n >= 10, "only {n} examples found");
     }
 
     #[test]
