@@ -229,7 +229,9 @@ impl Tr {
         let digits = n.unsigned_abs().to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            // `%` rather than `is_multiple_of`: the workspace supports Rust 1.85.
+            #[allow(clippy::manual_is_multiple_of)]
+            if i > 0 && (digits.len() - i) % 3 == 0 {
                 out.push_str(sep);
             }
             out.push(c);
@@ -315,7 +317,7 @@ fn local_path(url: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -17,6 +17,8 @@ pub mod json;
 pub mod pages;
 pub mod pages_duplicates;
 pub mod pages_registration;
+pub mod pages_removal;
+pub mod pages_rsd;
 pub mod policy;
 pub mod protection_api;
 pub mod sharing_api;
@@ -132,6 +134,8 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(pages_registration::routes())
         .merge(pages_duplicates::routes())
+        .merge(pages_rsd::routes())
+        .merge(pages_removal::routes())
         .merge(account_api::routes())
         .merge(stats_api::routes())
         .merge(sharing_api::routes())

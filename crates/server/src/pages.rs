@@ -2,7 +2,7 @@
 
 use crate::api::{load_household, load_person, redact_events, scoped_search, search_query, SearchParams};
 use crate::auth::Principal;
-use nansen_domain::access::Permission;
+use nansen_domain::access::{Permission, Role as StaffRole};
 use crate::error::ApiError;
 use crate::i18n::{Locale, Tr};
 use crate::AppState;
@@ -161,7 +161,146 @@ impl Chrome {
 #[template(path = "home.html")]
 struct HomePage {
     chrome: Chrome,
+    queues: Vec<Queue>,
     operations: Vec<OperationLine>,
+}
+
+/// One work queue of the home page: how many items wait, and the first few.
+struct Queue {
+    id: &'static str,
+    title: String,
+    hint: String,
+    count: i64,
+    /// The count is a lower bound (the read was capped).
+    at_least: bool,
+    items: Vec<QueueItem>,
+    more: Option<(String, String)>,
+}
+
+struct QueueItem {
+    href: String,
+    label: String,
+    original: String,
+    detail: String,
+}
+
+/// Items listed per queue on the home page.
+const QUEUE_ITEMS: u32 = 5;
+
+/// The signed-in user's work queues, by what their roles let them do, in their operations. Each
+/// queue is one count and one page of at most [`QUEUE_ITEMS`] rows.
+async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::OperationId], tr: &Tr) -> Result<Vec<Queue>, ApiError> {
+    use nansen_domain::convention::procedure::{ActionKind as A, ProcedureRules, Stage, StageKind as K};
+    use nansen_store::{Duplicates, Queues};
+    let mut out = Vec::new();
+    let roles = pr.user.roles.procedure_roles();
+    // A queue is shown to the staff roles whose work it is, when the procedure lets them take its step.
+    let takes = |a: A, whose: &[StaffRole]| pr.may(Permission::ClaimAct) && whose.iter().any(|r| pr.has_role(*r)) && roles.iter().any(|r| r.may_take(a));
+    let claim_item = |l: crate::pages_rsd::ClaimLine| QueueItem {
+        href: format!("/claims/{}", l.id),
+        label: l.person.latin,
+        original: l.person.original,
+        detail: if l.due.is_empty() { l.stage } else { format!("{} · {}", l.stage, l.due) },
+    };
+    if pr.may(Permission::ClaimRead) {
+        use StaffRole as R;
+        let defs: [(&'static str, &[K], A, &[StaffRole]); 7] = [
+            ("queue-to-register", &[K::Lodged, K::RegisteredForRsd], A::ScheduleInterview, &[R::RegistrationClerk, R::SeniorProtectionOfficer]),
+            ("queue-awaiting-interview", &[K::InterviewScheduled], A::RecordInterview, &[R::EligibilityOfficer, R::SeniorProtectionOfficer]),
+            ("queue-to-assess", &[K::Interviewed], A::DraftAssessment, &[R::EligibilityOfficer, R::SeniorProtectionOfficer]),
+            ("queue-to-review", &[K::AssessmentDrafted], A::Review, &[R::Reviewer, R::SeniorProtectionOfficer]),
+            ("queue-to-decide", &[K::Reviewed], A::Decide, &[R::EligibilityOfficer, R::SeniorProtectionOfficer]),
+            ("queue-to-notify", &[K::Decided, K::AppealDecided], A::Notify, &[R::RegistrationClerk, R::SeniorProtectionOfficer]),
+            ("queue-appeals", &[K::AppealLodged], A::DecideAppeal, &[R::AppealOfficer, R::SeniorProtectionOfficer]),
+        ];
+        for (id, stages, action, whose) in defs {
+            if !takes(action, whose) {
+                continue;
+            }
+            let page = s.store.claims_in_stages(ops, stages, false, QUEUE_ITEMS, 0).await?;
+            let lines = crate::pages_rsd::claim_lines(s, pr, &page.items, tr).await?;
+            let filter = stages.iter().map(crate::pages_rsd::code).collect::<Vec<_>>().join(",");
+            out.push(Queue {
+                id,
+                title: tr.t(id),
+                hint: tr.t(&format!("{id}-hint")),
+                count: page.total,
+                at_least: false,
+                more: (page.total > i64::from(QUEUE_ITEMS)).then(|| (format!("/claims?stage={filter}"), tr.t1("queue-all", "count", page.total))),
+                items: lines.into_iter().map(claim_item).collect(),
+            });
+        }
+        // Appeal windows closing within a week: notified decisions whose deadline is between today
+        // and seven days from now. The deadline is in the sealed state, so the candidates are the
+        // decisions notified within the longest appeal window.
+        let rules = ProcedureRules::default();
+        let window = i64::from(rules.appeal_window_days.max(rules.accelerated_appeal_window_days));
+        let now = s.now();
+        let today = now.date_naive();
+        let week = today + chrono::Duration::days(7);
+        let cap = nansen_store::MAX_QUEUE_PAGE;
+        let candidates = s.store.claims_notified_since(ops, now - chrono::Duration::days(window + 1), cap).await?;
+        let mut due: Vec<(chrono::NaiveDate, nansen_store::ClaimRecord)> = candidates
+            .iter()
+            .filter_map(|c| match c.state.stage() {
+                Stage::Notified { appeal_deadline: Some(d), .. } if *d >= today && *d <= week => Some((*d, c.clone())),
+                _ => None,
+            })
+            .collect();
+        due.sort_by_key(|(d, _)| *d);
+        let count = due.len() as i64;
+        let first: Vec<_> = due.iter().take(QUEUE_ITEMS as usize).map(|(_, c)| c.clone()).collect();
+        let lines = crate::pages_rsd::claim_lines(s, pr, &first, tr).await?;
+        out.push(Queue {
+            id: "queue-appeal-deadlines",
+            title: tr.t("queue-appeal-deadlines"),
+            hint: tr.t("queue-appeal-deadlines-hint"),
+            count,
+            at_least: candidates.len() as u32 >= cap,
+            more: (count > i64::from(QUEUE_ITEMS)).then(|| ("/claims?stage=notified".to_string(), tr.t("queue-all-notified"))),
+            items: lines.into_iter().map(claim_item).collect(),
+        });
+    }
+    if pr.may(Permission::DuplicateReview) {
+        let mut count = 0;
+        for op in ops {
+            count += s.store.duplicates(*op, Some(nansen_store::DuplicateStatus::Open), 1, 0).await?.total;
+        }
+        out.push(Queue {
+            id: "queue-duplicates",
+            title: tr.t("queue-duplicates"),
+            hint: tr.t("queue-duplicates-hint"),
+            count,
+            at_least: false,
+            items: Vec::new(),
+            more: Some(("/duplicates".to_string(), tr.t("queue-duplicates-open"))),
+        });
+    }
+    if pr.may(Permission::RemovalRead) {
+        let page = s.store.removal_requests(ops, true, QUEUE_ITEMS, 0).await?;
+        out.push(Queue {
+            id: "queue-removals",
+            title: tr.t("queue-removals"),
+            hint: tr.t("queue-removals-hint"),
+            count: page.total,
+            at_least: false,
+            more: (page.total > i64::from(QUEUE_ITEMS)).then(|| ("/removals?open=1".to_string(), tr.t1("queue-all", "count", page.total))),
+            items: page
+                .items
+                .iter()
+                .map(|r| QueueItem {
+                    href: format!("/removals/{}", r.id),
+                    label: tr.tn(
+                        "removal-line",
+                        &[("kind", crate::pages_rsd::tcode(tr, "removal-kind", &crate::pages_rsd::code(&r.data.kind))), ("destination", r.data.destination.to_string())],
+                    ),
+                    original: String::new(),
+                    detail: tr.tn("removal-tally", &[("persons", r.evaluated.to_string()), ("refused", (r.evaluated - r.allowed).to_string())]),
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -181,8 +320,10 @@ struct SearchPage {
 
 #[derive(Template)]
 #[template(path = "person.html")]
-struct PersonPage {
+pub(crate) struct PersonPage {
     chrome: Chrome,
+    /// The person's claims and status, for users who may read claims.
+    claims: Option<PersonClaims>,
     restricted_needs: usize,
     p: PersonLine,
     place_of_birth: String,
@@ -215,7 +356,8 @@ struct ErrorPage {
     message: String,
 }
 
-fn render<T: Template>(t: &T) -> Response {
+/// Renders a page (a template failure is logged and answers 500).
+pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -239,7 +381,10 @@ pub(crate) fn page_error_in(locale: Locale, e: ApiError) -> Response {
 async fn home(State(s): State<AppState>, pr: Principal) -> Response {
     let r: Result<_, ApiError> = async {
         let mut operations = Vec::new();
-        for o in s.store.operations().await?.into_iter().filter(|o| pr.user.operations.includes(o.id)) {
+        let ops = crate::pages_rsd::user_operations(&s, &pr).await?;
+        let ids: Vec<_> = ops.iter().map(|o| o.id).collect();
+        let queues = work_queues(&s, &pr, &ids, &Tr::new(pr.locale)).await?;
+        for o in ops {
             let c = s.store.counts(o.id).await?;
             operations.push(OperationLine {
                 code: o.code.to_string(),
@@ -250,7 +395,7 @@ async fn home(State(s): State<AppState>, pr: Principal) -> Response {
                 id: o.id.to_string(),
             });
         }
-        Ok(HomePage { chrome: Chrome::of(&pr), operations })
+        Ok(HomePage { chrome: Chrome::of(&pr), queues, operations })
     }
     .await;
     match r {
@@ -320,45 +465,79 @@ fn form_urlencoded_byte_serialize(v: &str) -> String {
     out
 }
 
+/// The protection section of the person page: status, claims, and the form to lodge one.
+pub(crate) struct PersonClaims {
+    status: String,
+    pending: bool,
+    lines: Vec<crate::pages_rsd::ClaimLine>,
+    may_lodge: bool,
+    tracks: Vec<(&'static str, String)>,
+    track: String,
+    note: String,
+    error: String,
+}
+
 async fn person(State(s): State<AppState>, pr: Principal, Path(id): Path<String>) -> Response {
-    let r: Result<PersonPage, ApiError> = async {
-        let p = load_person(&s, &pr, &id).await?;
-        let hh: Option<HouseholdView> = s.store.household(p.household_id).await?;
-        let events = redact_events(s.store.history(EntityKind::Person, p.id.as_uuid()).await?, &pr);
-        let d = &p.details;
-        let sensitive_ok = pr.may(Permission::SensitiveRead);
-        Ok(PersonPage {
-            chrome: Chrome::of(&pr),
-            restricted_needs: if sensitive_ok { 0 } else { d.specific_needs.iter().filter(|n| n.is_sensitive()).count() },
-            p: PersonLine::from(&p),
-            place_of_birth: [d.place_of_birth.as_ref().map(|x| x.to_string()), d.country_of_birth.map(|c| c.name().to_string())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", "),
-            languages: d.languages.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "),
-            documents: d
-                .documents
-                .iter()
-                .map(|x| {
-                    (
-                        serde_json::to_value(x.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                        x.number.to_string(),
-                        x.issuing_country.map(|c| c.to_string()).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            needs: d.specific_needs.iter().filter(|n| sensitive_ok || !n.is_sensitive()).map(|n| (n.to_string(), n.description())).collect(),
-            case_number: hh.as_ref().map(|h| h.household.case_number.to_string()).unwrap_or_default(),
-            members: hh.as_ref().map(|h| h.members.iter().filter(|m| pr.disclosure(&m.details.citizenship, "person", "").is_ok()).map(PersonLine::from).collect()).unwrap_or_default(),
-            events: events.iter().map(EventLine::from).collect(),
-        })
-    }
-    .await;
-    match r {
+    match person_page(&s, &pr, &id, None).await {
         Ok(p) => render(&p),
         Err(e) => page_error_in(pr.locale, e),
     }
+}
+
+/// The person page; `lodge` carries the values and the error of a refused lodging form.
+pub(crate) async fn person_page(s: &AppState, pr: &Principal, id: &str, lodge: Option<(std::collections::HashMap<String, String>, String)>) -> Result<PersonPage, ApiError> {
+    let p = load_person(s, pr, id).await?;
+    let claims = if pr.may(Permission::ClaimRead) {
+        let tr = Tr::new(pr.locale);
+        let (status, pending, records) = crate::protection_api::person_status(s, p.id).await?;
+        let today = s.now().date_naive();
+        let name = || crate::pages_rsd::PersonName::of(&p);
+        let (values, error) = lodge.unwrap_or_default();
+        Some(PersonClaims {
+            status: status.map(|x| tr.t(&format!("person-status-{}", crate::pages_rsd::code(&x)))).unwrap_or_else(|| tr.t("person-status-none")),
+            pending,
+            lines: records.iter().rev().map(|c| crate::pages_rsd::ClaimLine::of(c, name(), &tr, today)).collect(),
+            // A claim is lodged by someone without a pending claim and without a protection status.
+            may_lodge: pr.may(Permission::ClaimAct) && !pending && status.is_none(),
+            tracks: ["regular", "accelerated", "simplified", "prima_facie"].into_iter().map(|t| (t, crate::pages_rsd::tcode(&tr, "track", t))).collect(),
+            track: values.get("track").cloned().unwrap_or_else(|| "regular".into()),
+            note: values.get("note").cloned().unwrap_or_default(),
+            error,
+        })
+    } else {
+        None
+    };
+    let hh: Option<HouseholdView> = s.store.household(p.household_id).await?;
+    let events = redact_events(s.store.history(EntityKind::Person, p.id.as_uuid()).await?, pr);
+    let d = &p.details;
+    let sensitive_ok = pr.may(Permission::SensitiveRead);
+    Ok(PersonPage {
+        chrome: Chrome::of(pr),
+        claims,
+        restricted_needs: if sensitive_ok { 0 } else { d.specific_needs.iter().filter(|n| n.is_sensitive()).count() },
+        p: PersonLine::from(&p),
+        place_of_birth: [d.place_of_birth.as_ref().map(|x| x.to_string()), d.country_of_birth.map(|c| c.name().to_string())]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        languages: d.languages.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "),
+        documents: d
+            .documents
+            .iter()
+            .map(|x| {
+                (
+                    serde_json::to_value(x.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                    x.number.to_string(),
+                    x.issuing_country.map(|c| c.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        needs: d.specific_needs.iter().filter(|n| sensitive_ok || !n.is_sensitive()).map(|n| (n.to_string(), n.description())).collect(),
+        case_number: hh.as_ref().map(|h| h.household.case_number.to_string()).unwrap_or_default(),
+        members: hh.as_ref().map(|h| h.members.iter().filter(|m| pr.disclosure(&m.details.citizenship, "person", "").is_ok()).map(PersonLine::from).collect()).unwrap_or_default(),
+        events: events.iter().map(EventLine::from).collect(),
+    })
 }
 
 async fn household(State(s): State<AppState>, pr: Principal, Path(id): Path<String>) -> Response {

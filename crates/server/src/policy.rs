@@ -126,6 +126,18 @@ pub const POLICY: &[Rule] = &[
     needs("POST", "/duplicates/{id}/confirm", P::DuplicateReview),
     needs("POST", "/duplicates/{id}/merge", P::DuplicateReview),
     needs("POST", "/duplicates/{id}/unmerge", P::DuplicateReview),
+    // Pages of status determination and removals (pages_rsd.rs, pages_removal.rs). The decision
+    // letter holds the decision's reasons, so it needs sensitive_read.
+    reads("GET", "/claims", P::ClaimRead),
+    reads("GET", "/claims/{id}", P::ClaimRead),
+    needs("POST", "/claims/{id}/actions", P::ClaimAct),
+    needs("POST", "/claims/{id}/assessment", P::AssessmentWrite),
+    reads("GET", "/claims/{id}/letter", P::SensitiveRead),
+    needs("POST", "/persons/{id}/claims", P::ClaimAct),
+    reads("GET", "/removals", P::RemovalRead),
+    needs("POST", "/removals", P::RemovalRequest),
+    reads("GET", "/removals/{id}", P::RemovalRead),
+    needs("POST", "/removals/{id}/execute", P::RemovalExecute),
     // Statistics: published (suppressed) figures are public; unsuppressed internal figures are
     // checked inside, against the statistics_internal permission.
     public("GET", "/statistics"),

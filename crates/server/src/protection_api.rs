@@ -19,7 +19,7 @@ use nansen_domain::convention::procedure::{pending, Action, ProcedureRules, Trac
 use nansen_domain::convention::JurisdictionProfile;
 use nansen_domain::protection::{recorded_status, ProtectionRecord};
 use nansen_domain::{ClaimId, EntityKind, Event, Iso3, PersonId, Reason, RemovalId, ValidationErrors};
-use nansen_store::{ClaimRecord, Protection, ProtectionView, RemovalView, Store};
+use nansen_store::{AssessmentRecord, ClaimRecord, Protection, ProtectionView, RemovalView, Store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -117,9 +117,15 @@ pub struct ActionRequest {
 #[utoipa::path(post, path = "/api/v1/persons/{id}/claims", tag = "procedure", request_body = LodgeClaimRequest, params(("id" = Uuid, Path, description = "Person")),
     responses((status = 201, body = ClaimDto), (status = 404, body = ErrorBody), (status = 422, description = "A claim is already pending", body = ErrorBody)))]
 pub(crate) async fn lodge_claim(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<LodgeClaimRequest>) -> ApiResult<Response> {
-    let pid = load_person(&s, &p, &id).await?.id;
-    let c = s.store.lodge_claim(pid, req.track, meta(&s, &p, req.reason.as_deref())?).await?;
+    let c = lodge(&s, &p, &id, req.track, req.reason.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(claim_dto(&c, s.now().date_naive(), &p))).into_response())
+}
+
+/// Lodges a claim for a person the user may see, with an optional note for the file. The one way
+/// the API and the pages lodge a claim.
+pub(crate) async fn lodge(s: &AppState, p: &Principal, person: &str, track: Track, note: Option<&str>) -> ApiResult<ClaimRecord> {
+    let pid = load_person(s, p, person).await?.id;
+    Ok(s.store.lodge_claim(pid, track, meta(s, p, note)?).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/persons/{id}/claims", tag = "procedure", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = [ClaimDto])))]
@@ -148,21 +154,44 @@ pub(crate) async fn load_claim(s: &AppState, p: &Principal, id: &str) -> ApiResu
     params(("id" = Uuid, Path, description = "Claim")),
     responses((status = 200, body = ClaimDto), (status = 409, description = "Stale version", body = ErrorBody), (status = 422, description = "The state machine refused the step, naming what is allowed", body = ErrorBody)))]
 pub(crate) async fn act_on_claim(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<ActionRequest>) -> ApiResult<Response> {
-    let cid = load_claim(&s, &p, &id).await?.id;
-    let role = p.procedure_role(req.action.kind())?;
-    let c = s.store.act_on_claim(cid, req.version, req.action, role, meta(&s, &p, None)?).await?;
+    let c = take_step(&s, &p, &id, req.version, req.action, None).await?;
     Ok(with_etag(c.version, Json(claim_dto(&c, s.now().date_naive(), &p))))
+}
+
+/// Takes one step of the procedure on a claim the user may see, in the least senior of their
+/// procedure roles that may take it; the state machine (inside the store's transaction) decides.
+/// `note` is kept as the step's reason in the history (sealed at rest, shown only with
+/// `sensitive_read`), e.g. the record of an interview. The one way the API and the pages act.
+pub(crate) async fn take_step(s: &AppState, p: &Principal, claim: &str, version: i64, action: Action, note: Option<&str>) -> ApiResult<ClaimRecord> {
+    let cid = load_claim(s, p, claim).await?.id;
+    let role = p.procedure_role(action.kind())?;
+    Ok(s.store.act_on_claim(cid, version, action, role, meta(s, p, note)?).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/claims/{id}/history", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = [Event])))]
 pub(crate) async fn claim_history(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<Event>>> {
     let cid = load_claim(&s, &p, &id).await?.id;
-    let mut h = s.store.history(EntityKind::Claim, cid.as_uuid()).await?;
-    if !p.may(Permission::SensitiveRead) {
-        h.iter_mut().for_each(|e| redact_reasons(&mut e.data));
-    }
-    Ok(Json(h))
+    let h = s.store.history(EntityKind::Claim, cid.as_uuid()).await?;
+    Ok(Json(redact_claim_events(h, &p)))
 }
+
+/// A claim's history as `viewer` may read it: without `sensitive_read`, the free-text reasons of
+/// the steps are withheld, in the event data and in the event's own reason (which holds a
+/// decision's reasons or an interview record).
+pub(crate) fn redact_claim_events(mut events: Vec<Event>, viewer: &Principal) -> Vec<Event> {
+    if !viewer.may(Permission::SensitiveRead) {
+        for e in &mut events {
+            redact_reasons(&mut e.data);
+            if e.reason.is_some() {
+                e.reason = Some(RESTRICTED.into());
+            }
+        }
+    }
+    events
+}
+
+/// What a withheld text reads.
+pub(crate) const RESTRICTED: &str = "restricted";
 
 /// Facts for an assessment.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -188,7 +217,8 @@ pub struct AssessmentDto {
     pub facts: serde_json::Value,
 }
 
-fn run_assessment(facts: &serde_json::Value, profile: &JurisdictionProfile) -> ApiResult<serde_json::Value> {
+/// Checks a facts document and runs the assessment engine on it (nothing is recorded).
+pub(crate) fn run_assessment(facts: &serde_json::Value, profile: &JurisdictionProfile) -> ApiResult<serde_json::Value> {
     let parsed: Facts = serde_path_to_error::deserialize(facts.clone()).map_err(|e| ApiError::BadJson {
         field: Some(format!("facts.{}", e.path())),
         message: e.into_inner().to_string(),
@@ -205,12 +235,22 @@ fn run_assessment(facts: &serde_json::Value, profile: &JurisdictionProfile) -> A
     responses((status = 201, body = AssessmentDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn assess_claim(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<AssessRequest>) -> ApiResult<Response> {
     let claim = load_claim(&s, &p, &id).await?;
-    let cid = claim.id;
-    let op = s.store.operation(claim.operation_id).await?.ok_or_else(|| not_found("operation", &claim.operation_id.to_string()))?;
-    let profile = s.store.jurisdiction(op.country).await?.profile;
-    let result = run_assessment(&req.facts, &profile)?;
-    let a = s.store.record_assessment(cid, req.facts, result, meta(&s, &p, None)?).await?;
+    let a = record_claim_assessment(&s, &p, &claim, req.facts).await?;
     Ok((StatusCode::CREATED, Json(AssessmentDto { id: Some(a.id.as_uuid()), result: a.result, facts: a.facts })).into_response())
+}
+
+/// The jurisdiction profile that applies to a claim: the one of its operation's country.
+pub(crate) async fn claim_jurisdiction(s: &AppState, claim: &ClaimRecord) -> ApiResult<JurisdictionProfile> {
+    let op = s.store.operation(claim.operation_id).await?.ok_or_else(|| not_found("operation", &claim.operation_id.to_string()))?;
+    Ok(s.store.jurisdiction(op.country).await?.profile)
+}
+
+/// Runs the assessment engine on `facts` under the claim's jurisdiction and records facts and
+/// result on the claim (a loaded claim: the caller has checked the user may see it).
+pub(crate) async fn record_claim_assessment(s: &AppState, p: &Principal, claim: &ClaimRecord, facts: serde_json::Value) -> ApiResult<AssessmentRecord> {
+    let profile = claim_jurisdiction(s, claim).await?;
+    let result = run_assessment(&facts, &profile)?;
+    Ok(s.store.record_assessment(claim.id, facts, result, meta(s, p, None)?).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/claims/{id}/assessments", tag = "procedure", params(("id" = Uuid, Path, description = "Claim")), responses((status = 200, body = [AssessmentDto])))]
@@ -332,23 +372,30 @@ pub struct ExecuteRemovalRequest {
 #[utoipa::path(post, path = "/api/v1/operations/{operation_id}/removals", tag = "protection", request_body = RemovalRequestBody, params(("operation_id" = Uuid, Path, description = "Operation")),
     responses((status = 201, description = "Recorded and evaluated person by person; nothing executed", body = RemovalDto), (status = 422, body = ErrorBody)))]
 pub(crate) async fn request_removal(State(s): State<AppState>, Path(op): Path<String>, p: Principal, JsonBody(req): JsonBody<RemovalRequestBody>) -> ApiResult<Response> {
+    let r = request_removal_of(&s, &p, &op, req.kind, &req.destination, req.persons, &req.reason).await?;
+    Ok((StatusCode::CREATED, Json(RemovalDto { removal: r })).into_response())
+}
+
+/// Records a removal request in one of the user's operations and has the guard evaluate every
+/// person named, individually (duplicates named once). Executes nothing. The one way the API and
+/// the pages request a removal; field errors name `destination`, `reason` and `persons`.
+pub(crate) async fn request_removal_of(s: &AppState, p: &Principal, op: &str, kind: RemovalKind, destination: &str, named: Vec<Uuid>, reason: &str) -> ApiResult<RemovalView> {
     let mut e = ValidationErrors::new();
-    let destination = e.check("destination", Iso3::parse(&req.destination));
-    let reason = e.check("reason", Reason::parse(&req.reason));
-    if req.persons.is_empty() {
+    let destination = e.check("destination", Iso3::parse(destination));
+    let reason = e.check("reason", Reason::parse(reason));
+    if named.is_empty() {
         e.push("persons", nansen_domain::ParseError { code: "required", message: "name every person to be removed; each is evaluated individually".into() });
     }
     let (destination, reason) = e.finish(|| Some((destination?, reason?)))?;
-    let op = operation_exists(&s, &p, &op).await?;
-    let mut persons: Vec<PersonId> = Vec::with_capacity(req.persons.len());
-    for p in req.persons {
-        let p = PersonId::from_uuid(p);
-        if !persons.contains(&p) {
-            persons.push(p);
+    let op = operation_exists(s, p, op).await?;
+    let mut persons: Vec<PersonId> = Vec::with_capacity(named.len());
+    for x in named {
+        let x = PersonId::from_uuid(x);
+        if !persons.contains(&x) {
+            persons.push(x);
         }
     }
-    let r = s.store.request_removal(op, RemovalRequest { kind: req.kind, destination, persons }, reason, meta(&s, &p, None)?).await?;
-    Ok((StatusCode::CREATED, Json(RemovalDto { removal: r })).into_response())
+    Ok(s.store.request_removal(op, RemovalRequest { kind, destination, persons }, reason, meta(s, p, None)?).await?)
 }
 
 #[utoipa::path(get, path = "/api/v1/removals/{id}", tag = "protection", params(("id" = Uuid, Path, description = "Removal request")), responses((status = 200, body = RemovalDto), (status = 404, body = ErrorBody)))]
@@ -360,12 +407,19 @@ pub(crate) async fn get_removal(State(s): State<AppState>, p: Principal, Path(id
 #[utoipa::path(post, path = "/api/v1/removals/{id}/execute", tag = "protection", request_body = ExecuteRemovalRequest, params(("id" = Uuid, Path, description = "Removal request")),
     responses((status = 200, description = "Each person re-evaluated now; executed only for those allowed", body = RemovalDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn execute_removal(State(s): State<AppState>, Path(id): Path<String>, p: Principal, JsonBody(req): JsonBody<ExecuteRemovalRequest>) -> ApiResult<Response> {
-    let rid = load_removal(&s, &p, &id).await?.id;
-    let r = s.store.execute_removal(rid, req.version, meta(&s, &p, None)?).await?;
+    let r = execute_removal_of(&s, &p, &id, req.version).await?;
     Ok(with_etag(r.version, Json(RemovalDto { removal: r })))
 }
 
-async fn load_removal(s: &AppState, p: &Principal, id: &str) -> ApiResult<RemovalView> {
+/// Executes a removal request the user may see: the guard re-evaluates every person now and the
+/// removal is carried out only for those it allows.
+pub(crate) async fn execute_removal_of(s: &AppState, p: &Principal, id: &str, version: i64) -> ApiResult<RemovalView> {
+    let rid = load_removal(s, p, id).await?.id;
+    Ok(s.store.execute_removal(rid, version, meta(s, p, None)?).await?)
+}
+
+/// A removal request in one of the user's operations (else 404).
+pub(crate) async fn load_removal(s: &AppState, p: &Principal, id: &str) -> ApiResult<RemovalView> {
     let rid: RemovalId = parse_id("removal", id)?;
     let r = s.store.removal(rid).await?.ok_or_else(|| not_found("removal", id))?;
     p.scope(r.operation_id, "removal", id)?;
@@ -387,12 +441,18 @@ pub struct StatusDto {
 #[utoipa::path(get, path = "/api/v1/persons/{id}/status", tag = "protection", params(("id" = Uuid, Path, description = "Person")), responses((status = 200, body = StatusDto), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get_status(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<StatusDto>> {
     let person = load_person(&s, &p, &id).await?;
-    let claims = s.store.claims_of(person.id).await?;
-    let record = s.store.protection(person.id).await?.map(|v| v.record).unwrap_or_default();
+    let (status, claim_pending, _) = person_status(&s, person.id).await?;
+    Ok(Json(StatusDto { person_id: person.id.as_uuid(), holds_protection_status: status.is_some(), claim_pending }))
+}
+
+/// The status a person holds, whether a claim is pending (suspensive effect), and their claims.
+pub(crate) async fn person_status(s: &AppState, person: PersonId) -> ApiResult<(Option<nansen_domain::convention::guard::RecordedStatus>, bool, Vec<ClaimRecord>)> {
+    let claims = s.store.claims_of(person).await?;
+    let record = s.store.protection(person).await?.map(|v| v.record).unwrap_or_default();
     let status = recorded_status(claims.last().map(|c| &c.state), &record);
     let today = s.now().date_naive();
     let claim_pending = claims.last().is_some_and(|c| pending(&c.state, today));
-    Ok(Json(StatusDto { person_id: person.id.as_uuid(), holds_protection_status: status.is_some(), claim_pending }))
+    Ok((status, claim_pending, claims))
 }
 
 /// Replaces the free-text reasons of procedural steps (which may tell the persecution) with

@@ -26,6 +26,7 @@ mod keyring;
 mod model;
 mod postgres;
 mod protection_model;
+mod queues;
 mod rows;
 pub mod seal;
 mod sqlite;
@@ -39,6 +40,7 @@ pub use seal::{KeyError, MasterKey};
 pub use duplicates_model::*;
 pub use model::*;
 pub use protection_model::*;
+pub use queues::{Queues, RemovalSummary, MAX_QUEUE_PAGE};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

@@ -134,6 +134,7 @@ async fn flush_rows(conn: &mut PgConnection, ws: &crate::rows::WriteSet) -> Resu
 backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts, flush_rows);
 protection_impl!(PgStore, PgConnection, SQL, PSQL, bind_ts);
 duplicates_impl!(PgStore, PgConnection, PgPool, SQL, DSQL, bind_ts);
+crate::queues::queues_impl!(PgStore, crate::queues::POSTGRES, bind_ts);
 
 mod keys {
     crate::keyring::keyring_impl!(sqlx::PgConnection);

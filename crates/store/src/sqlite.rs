@@ -185,6 +185,7 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
 backend_impl!(SqliteStore, SqliteBackend, SqliteConnection, SqlitePool, SQL, bind_ts, flush_rows);
 protection_impl!(SqliteStore, SqliteConnection, SQL, PSQL, bind_ts);
 duplicates_impl!(SqliteStore, SqliteConnection, SqlitePool, SQL, DSQL, bind_ts);
+crate::queues::queues_impl!(SqliteStore, crate::queues::SQLITE, bind_ts);
 
 mod keys {
     crate::keyring::keyring_impl!(sqlx::SqliteConnection);
