@@ -39,6 +39,8 @@ pub struct Browser {
     pub state: AppState,
     /// The WebDriver session.
     pub client: Client,
+    /// The server's clock: the system clock plus [`Browser::advance`]d days.
+    offset_days: std::sync::Arc<std::sync::atomic::AtomicI64>,
     driver: Child,
     _profile: tempfile::TempDir,
     _db: TestDb,
@@ -57,7 +59,10 @@ impl Browser {
             }
         }
         let db = TestDb::sqlite().await;
-        let state = AppState::new(db.open().await);
+        let offset_days = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let o = offset_days.clone();
+        let clock = nansen_server::Clock::from_fn(move || Utc::now() + chrono::Duration::days(o.load(std::sync::atomic::Ordering::SeqCst)));
+        let state = AppState::with_clock(db.open().await, clock);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let s = state.clone();
@@ -100,7 +105,7 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("opening a Chromium session through chromedriver")?;
-        Ok(Self { base, state, client, driver, _profile: profile, _db: db })
+        Ok(Self { base, state, client, offset_days, driver, _profile: profile, _db: db })
     }
 
     /// Creates a staff account (all operations) that signs in with [`PASSWORD`].
@@ -160,20 +165,26 @@ impl Browser {
         Ok(())
     }
 
-    /// Clicks the element matching `css` and waits for the next page to load.
+    /// Clicks the element matching `css` (a link or a submit button) and waits until the next page
+    /// has replaced this one and finished loading.
     pub async fn click(&self, css: &str) -> Result<()> {
-        let before = self.client.current_url().await?;
+        let old = self.find("html").await?;
         self.find(css).await?.click().await?;
-        // Form posts answer with a redirect or a page; wait until the document is complete.
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        // The old document's root goes stale once the browser has navigated away.
+        while old.tag_name().await.is_ok() {
+            if Instant::now() > deadline {
+                bail!("clicking {css:?} on {} did not lead to a new page", self.path().await);
+            }
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
         loop {
             let ready = self.client.execute("return document.readyState", vec![]).await?;
             if ready == "complete" || Instant::now() > deadline {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(30)).await;
         }
-        let _ = before;
         Ok(())
     }
 
@@ -195,6 +206,32 @@ impl Browser {
         let t = self.text().await?;
         if !t.contains(needle) {
             bail!("{:?} is not on {}:\n{t}", needle, self.path().await);
+        }
+        Ok(())
+    }
+
+    /// Lets `days` pass on the server's clock (procedures have notice periods and deadlines).
+    /// Sessions expire meanwhile, as they would: sign in again afterwards.
+    pub fn advance(&self, days: i64) {
+        self.offset_days.fetch_add(days, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Today on the server's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        (Utc::now() + chrono::Duration::days(self.offset_days.load(std::sync::atomic::Ordering::SeqCst))).date_naive()
+    }
+
+    /// Sets a field of the form matching `form_css` by its name, as a user would by picking it:
+    /// ticks a checkbox, chooses a select's option or a radio, or fills a date/time input
+    /// (whose typed format depends on the browser's locale).
+    pub async fn set(&self, form_css: &str, name: &str, value: &str) -> Result<()> {
+        let script = "const f = document.querySelector(arguments[0]); if (!f) return 'no form'; \
+            const e = f.elements[arguments[1]]; if (!e) return 'no field'; \
+            if (e.type === 'checkbox') { e.checked = true; } else { e.value = arguments[2]; } \
+            return (e.type === 'checkbox' ? e.checked : e.value) ? 'ok' : 'not set';";
+        let r = self.client.execute(script, vec![form_css.into(), name.into(), value.into()]).await?;
+        if r != "ok" {
+            bail!("could not set {name}={value:?} in {form_css} on {}: {r}", self.path().await);
         }
         Ok(())
     }

@@ -581,7 +581,9 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
         _ => {}
     }
     if let Some(p) = &principal {
-        if let (true, Via::Session { csrf, .. }) = (is_write(&method), &p.via) {
+        // A public write (only the sign-in form, which carries its own double-submit token) is not
+        // tied to the session it may be replacing: signing in as someone else must work.
+        if let (true, false, Via::Session { csrf, .. }) = (is_write(&method), rule.need == Need::Public, &p.via) {
             req = match check_csrf(req, csrf).await {
                 Ok(r) => r,
                 Err(e) => return e.into_response(),
