@@ -313,6 +313,7 @@ pub fn project(agreement: &NewAgreement, person: &PersonDetails, case_number: Op
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::PersonInput;

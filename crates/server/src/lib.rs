@@ -166,6 +166,12 @@ pub async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
 
 /// Serves `app` on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    // Load the UNHCR reference statistics now rather than on the first visit to /statistics.
+    tokio::spawn(async {
+        if let Err(e) = stats_api::reference_data().await {
+            tracing::warn!(error = %e, "the reference statistics could not be loaded");
+        }
+    });
     let app = app(state).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown()).await
 }
