@@ -136,126 +136,41 @@ pub fn suppress(table: &Table, threshold: u64) -> SuppressedTable {
 pub fn suppress_owned(mut table: Table, threshold: u64) -> SuppressedTable {
     let ncols = table.columns.len();
     let idx = |(r, c): Entry| r * ncols + c;
-    let eqs = equations(&table);
-    let values: Vec<u64> = table.rows.iter().flat_map(|r| r.iter().map(|c| c.count().unwrap_or(0))).collect();
-    let value = |e: Entry| values[idx(e)];
+    let counts = table.count_columns();
     let mut sup = vec![false; table.rows.len() * ncols];
-    let mut primary = Vec::new();
-    for &c in &table.count_columns() {
-        for r in 0..table.rows.len() {
-            match table.rows[r][c] {
+    let mut withheld_before = false;
+    // Primary cells, listed column by column (the rows are scanned once, in order).
+    let mut by_column: Vec<Vec<Entry>> = vec![Vec::new(); counts.len()];
+    for (r, row) in table.rows.iter().enumerate() {
+        for (j, &c) in counts.iter().enumerate() {
+            match row[c] {
                 Cell::Count(v) if v >= 1 && v < threshold => {
                     sup[idx((r, c))] = true;
-                    primary.push((r, c));
+                    by_column[j].push((r, c));
                 }
-                Cell::Suppressed => sup[idx((r, c))] = true,
+                Cell::Suppressed => {
+                    sup[idx((r, c))] = true;
+                    withheld_before = true;
+                }
                 _ => {}
             }
         }
     }
-    let margin_rows: HashSet<usize> = eqs.iter().filter(|e| e.total.1 == e.parts[0].1).map(|e| e.total.0).collect();
-    let total_cols: Vec<bool> = table.columns.iter().map(|c| !c.sum_of.is_empty()).collect();
-    let mut complementary = Vec::new();
-    if !primary.is_empty() {
-        let pick = |eq: &Equation, sup: &[bool]| -> Option<Entry> {
-            // Cheapest unsuppressed entry: non-zero cells by value, then zero cells, then totals/margins.
-            eq.entries().filter(|&e| !sup[idx(e)]).min_by_key(|&e| {
-                let v = value(e);
-                let is_total = e == eq.total || margin_rows.contains(&e.0) || total_cols[e.1];
-                (is_total, v == 0, v, e)
-            })
-        };
-        // Equations each entry belongs to; built only if the linear audit needs it.
-        let mut member: Option<HashMap<Entry, Vec<usize>>> = None;
-        loop {
-            let mut changed = false;
-            for eq in &eqs {
-                let (mut n, mut held, mut total_published) = (0usize, 0u64, true);
-                for e in eq.entries() {
-                    if sup[idx(e)] {
-                        n += 1;
-                        held += value(e);
-                        if e == eq.total {
-                            total_published = false;
-                        }
-                    }
-                }
-                if n == 0 {
-                    continue;
-                }
-                if n == 1 || (total_published && held < threshold) {
-                    if let Some(e) = pick(eq, &sup) {
-                        sup[idx(e)] = true;
-                        complementary.push(e);
-                        changed = true;
-                    }
-                }
-            }
-            if changed {
-                continue;
-            }
-            // Linear audit: fix one determined entry per component, then go round again.
-            let determined = audit_with(&eqs, |e| sup[idx(e)]);
-            if determined.is_empty() {
-                break;
-            }
-            let member = member.get_or_insert_with(|| {
-                let mut m: HashMap<Entry, Vec<usize>> = HashMap::new();
-                for (i, e) in eqs.iter().enumerate() {
-                    for x in e.entries() {
-                        m.entry(x).or_default().push(i);
-                    }
-                }
-                m
-            });
-            let mut fixed_components = HashSet::new();
-            for (e, comp) in determined {
-                if !fixed_components.insert(comp) {
-                    continue;
-                }
-                // Search outwards from the determined entry: its own equations first, then the equations of
-                // the withheld entries they share, until one has a publishable entry to withhold.
-                let mut seen_eq = HashSet::new();
-                let mut seen_entry = HashSet::from([e]);
-                let mut frontier = vec![e];
-                let mut choice = None;
-                while choice.is_none() && !frontier.is_empty() {
-                    let mut options: Vec<usize> = frontier
-                        .iter()
-                        .flat_map(|x| member.get(x).cloned().unwrap_or_default())
-                        .filter(|i| seen_eq.insert(*i))
-                        .collect();
-                    options.sort_by_key(|&i| (eqs[i].entries().filter(|&x| sup[idx(x)]).count(), i));
-                    choice = options.iter().find_map(|&i| pick(&eqs[i], &sup));
-                    frontier = options
-                        .iter()
-                        .flat_map(|&i| eqs[i].entries().filter(|&x| sup[idx(x)]).collect::<Vec<_>>())
-                        .filter(|x| seen_entry.insert(*x))
-                        .collect();
-                }
-                if let Some(c) = choice {
-                    sup[idx(c)] = true;
-                    complementary.push(c);
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
-    for (i, s) in sup.iter().enumerate() {
-        if *s {
-            table.rows[i / ncols][i % ncols] = Cell::Suppressed;
-        }
+    let primary: Vec<Entry> = by_column.concat();
+    // Complementary suppression is only needed when there is something to protect.
+    let complementary = if primary.is_empty() { Vec::new() } else { complement(&table, threshold, &mut sup) };
+    for &(r, c) in primary.iter().chain(&complementary) {
+        table.rows[r][c] = Cell::Suppressed;
     }
     let mut derived = Vec::new();
-    for c in 0..ncols {
-        if let Role::Derived { from } = &table.columns[c].role {
-            for r in 0..table.rows.len() {
-                if from.iter().any(|&k| sup[idx((r, k))]) && table.rows[r][c] != Cell::Suppressed {
-                    table.rows[r][c] = Cell::Suppressed;
-                    derived.push((r, c));
+    if withheld_before || !primary.is_empty() {
+        for c in 0..ncols {
+            if let Role::Derived { from } = &table.columns[c].role {
+                for r in 0..table.rows.len() {
+                    if from.iter().any(|&k| sup[idx((r, k))]) && table.rows[r][c] != Cell::Suppressed {
+                        table.rows[r][c] = Cell::Suppressed;
+                        derived.push((r, c));
+                    }
                 }
             }
         }
@@ -263,6 +178,106 @@ pub fn suppress_owned(mut table: Table, threshold: u64) -> SuppressedTable {
     table.disclosure =
         Disclosure::Suppressed { threshold, primary: primary.len(), complementary: complementary.len(), derived: derived.len() };
     SuppressedTable { table, primary, complementary, derived }
+}
+
+/// Complementary suppression: marks further cells in `sup` (row-major, one flag per cell) until every
+/// published equation is safe, and returns them in the order they were chosen.
+fn complement(table: &Table, threshold: u64, sup: &mut [bool]) -> Vec<Entry> {
+    let ncols = table.columns.len();
+    let idx = |(r, c): Entry| r * ncols + c;
+    let eqs = equations(table);
+    let values: Vec<u64> = table.rows.iter().flat_map(|r| r.iter().map(|c| c.count().unwrap_or(0))).collect();
+    let value = |e: Entry| values[idx(e)];
+    let margin_rows: HashSet<usize> = eqs.iter().filter(|e| e.total.1 == e.parts[0].1).map(|e| e.total.0).collect();
+    let total_cols: Vec<bool> = table.columns.iter().map(|c| !c.sum_of.is_empty()).collect();
+    let mut complementary = Vec::new();
+    let pick = |eq: &Equation, sup: &[bool]| -> Option<Entry> {
+        // Cheapest unsuppressed entry: non-zero cells by value, then zero cells, then totals/margins.
+        eq.entries().filter(|&e| !sup[idx(e)]).min_by_key(|&e| {
+            let v = value(e);
+            let is_total = e == eq.total || margin_rows.contains(&e.0) || total_cols[e.1];
+            (is_total, v == 0, v, e)
+        })
+    };
+    // Equations each entry belongs to; built only if the linear audit needs it.
+    let mut member: Option<HashMap<Entry, Vec<usize>>> = None;
+    loop {
+        let mut changed = false;
+        for eq in &eqs {
+            let (mut n, mut held, mut total_published) = (0usize, 0u64, true);
+            for e in eq.entries() {
+                if sup[idx(e)] {
+                    n += 1;
+                    held += value(e);
+                    if e == eq.total {
+                        total_published = false;
+                    }
+                }
+            }
+            if n == 0 {
+                continue;
+            }
+            if n == 1 || (total_published && held < threshold) {
+                if let Some(e) = pick(eq, sup) {
+                    sup[idx(e)] = true;
+                    complementary.push(e);
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            continue;
+        }
+        // Linear audit: fix one determined entry per component, then go round again.
+        let determined = audit_with(&eqs, |e| sup[idx(e)]);
+        if determined.is_empty() {
+            break;
+        }
+        let member = member.get_or_insert_with(|| {
+            let mut m: HashMap<Entry, Vec<usize>> = HashMap::new();
+            for (i, e) in eqs.iter().enumerate() {
+                for x in e.entries() {
+                    m.entry(x).or_default().push(i);
+                }
+            }
+            m
+        });
+        let mut fixed_components = HashSet::new();
+        for (e, comp) in determined {
+            if !fixed_components.insert(comp) {
+                continue;
+            }
+            // Search outwards from the determined entry: its own equations first, then the equations of
+            // the withheld entries they share, until one has a publishable entry to withhold.
+            let mut seen_eq = HashSet::new();
+            let mut seen_entry = HashSet::from([e]);
+            let mut frontier = vec![e];
+            let mut choice = None;
+            while choice.is_none() && !frontier.is_empty() {
+                let mut options: Vec<usize> = frontier
+                    .iter()
+                    .flat_map(|x| member.get(x).cloned().unwrap_or_default())
+                    .filter(|i| seen_eq.insert(*i))
+                    .collect();
+                options.sort_by_key(|&i| (eqs[i].entries().filter(|&x| sup[idx(x)]).count(), i));
+                choice = options.iter().find_map(|&i| pick(&eqs[i], sup));
+                frontier = options
+                    .iter()
+                    .flat_map(|&i| eqs[i].entries().filter(|&x| sup[idx(x)]).collect::<Vec<_>>())
+                    .filter(|x| seen_entry.insert(*x))
+                    .collect();
+            }
+            if let Some(c) = choice {
+                sup[idx(c)] = true;
+                complementary.push(c);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    complementary
 }
 
 /// The linear-equation checker: every withheld count of a published table whose value is determined by the
