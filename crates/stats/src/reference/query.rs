@@ -590,17 +590,18 @@ impl ReferenceData {
     /// The rows of the decisions table a rates query covers, in output order: groupings by their sort rank,
     /// then year.
     ///
-    /// The covered rows are sorted on one number that encodes (ranks, year) in mixed radix, with the row
-    /// index in the low bits, by an LSD radix sort over the bits in use; [`RatesGroups::for_each`] then sums
-    /// runs of equal keys. No hashing, and no allocation per group.
-    fn rates_groups<'a>(&'a self, q: &'a RatesQuery) -> Result<RatesGroups<'a>, StatsError> {
+    /// The covered rows are copied, in file order, into one array of compact records, each with a number
+    /// that encodes its (ranks, year) in mixed radix; the records themselves are sorted on it by an LSD
+    /// radix sort over the bits in use, so that [`RatesGroups::for_each`] reads them in order, sequentially,
+    /// and sums runs of equal keys. No hashing, no random access, no allocation per group.
+    fn rates_groups<'a>(&self, q: &'a RatesQuery) -> Result<RatesGroups<'a>, StatsError> {
         let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
         let keys = self.keys();
         let levels = q.levels.codes(self)?;
         let procs: Vec<Option<super::CodeId>> = q.procedures.iter().map(|p| self.code_id(p)).collect();
         let t = &self.decisions;
         let (lo, hi) = q.years.unwrap_or((0, u16::MAX));
-        let mut order: Vec<u32> = Vec::with_capacity(t.year.len());
+        let mut rows: Vec<DecisionRow> = Vec::with_capacity(t.year.len());
         let (mut ymin, mut ymax) = (u16::MAX, 0u16);
         for i in 0..t.year.len() {
             let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
@@ -620,29 +621,29 @@ impl ReferenceData {
                 Units::Cases if !t.cases[i] => continue,
                 _ => {}
             }
-            order.push(i as u32);
+            let v = [t.recognized[i], t.other[i], t.rejected[i], t.closed[i], t.total[i]];
+            rows.push(DecisionRow { key: 0, year: y, origin: o, asylum: a, cases: t.cases[i], v });
             ymin = ymin.min(y);
             ymax = ymax.max(y);
         }
-        let mut groups = RatesGroups { data: t, by: &q.by, keys, order, count: 0 };
-        if groups.order.is_empty() {
+        let mut groups = RatesGroups { rows, by: &q.by, keys, count: 0 };
+        if groups.rows.is_empty() {
             return Ok(groups);
         }
         let keys = &groups.keys;
         let years = ymax as u128 - ymin as u128 + 1;
-        let sort_key = |i: usize| -> u128 {
+        let sort_key = |r: &DecisionRow| -> u128 {
             let mut v: u128 = 0;
             for g in &q.by {
-                let k = keys.id(*g, t.origin[i], t.asylum[i]);
+                let k = keys.id(*g, r.origin, r.asylum);
                 v = v * keys.positions(*g) as u128 + keys.position(*g, k) as u128;
             }
-            v * years + (t.year[i] - ymin) as u128
+            v * years + (r.year - ymin) as u128
         };
         // At most 4 × 16 bits of ranks and 16 of year: 80 bits.
         let span = q.by.iter().fold(years, |n, g| n * keys.positions(*g) as u128);
         let key_bits = 128 - (span - 1).leading_zeros();
-        let index_bits = 64 - (t.year.len() as u64 - 1).leading_zeros();
-        groups.count = sort_by_key(&mut groups.order, sort_key, key_bits, index_bits, key_bits + index_bits <= 64);
+        groups.count = sort_rows(&mut groups.rows, sort_key, key_bits, key_bits <= 64);
         Ok(groups)
     }
 
@@ -1066,30 +1067,32 @@ impl RatesAcc {
 
 /// Internal: the decisions a rates query covers, sorted so that each output row is a run of rows.
 struct RatesGroups<'a> {
-    data: &'a super::DecisionsTable,
+    /// The covered rows, in output order once sorted.
+    rows: Vec<DecisionRow>,
     by: &'a [GroupBy],
     keys: Keys,
-    /// Indices of the covered rows of the decisions table, in output order.
-    order: Vec<u32>,
     /// Number of output rows.
     count: usize,
+}
+
+/// Internal: what a rates query reads of one row of the decisions table, and its sort key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DecisionRow {
+    key: u64,
+    year: u16,
+    origin: PlaceId,
+    asylum: PlaceId,
+    cases: bool,
+    /// Recognised, complementary, rejected, closed, total (`NOT_REPORTED` when empty).
+    v: [u32; 5],
 }
 
 impl RatesGroups<'_> {
     /// Calls `f(year, grouping ids, sums)` for each output row, in order.
     fn for_each(&self, mut f: impl FnMut(u16, &[u32; 4], &RatesAcc)) {
-        let t = self.data;
-        let key_of = |i: usize| -> (u16, [u32; 4]) {
-            let mut key = [0u32; 4];
-            for (k, g) in self.by.iter().enumerate() {
-                key[k] = self.keys.id(*g, t.origin[i], t.asylum[i]);
-            }
-            (t.year[i], key)
-        };
         let mut current: Option<((u16, [u32; 4]), RatesAcc)> = None;
-        for &i in &self.order {
-            let i = i as usize;
-            let key = key_of(i);
+        for r in &self.rows {
+            let key = group_key(&self.keys, self.by, r);
             if let Some((k, acc)) = &current {
                 if *k != key {
                     f(k.0, &k.1, acc);
@@ -1097,12 +1100,10 @@ impl RatesGroups<'_> {
                 }
             }
             let (_, e) = current.get_or_insert_with(|| (key, RatesAcc::default()));
-            e.v[0].add(t.recognized[i]);
-            e.v[1].add(t.other[i]);
-            e.v[2].add(t.rejected[i]);
-            e.v[3].add(t.closed[i]);
-            e.v[4].add(t.total[i]);
-            if t.cases[i] {
+            for (a, &v) in e.v.iter_mut().zip(&r.v) {
+                a.add(v);
+            }
+            if r.cases {
                 e.cases = true;
             } else {
                 e.persons = true;
@@ -1114,47 +1115,53 @@ impl RatesGroups<'_> {
     }
 }
 
-/// Sorts ascending row indices (each below `2^index_bits`) by `key(row)` (below `2^key_bits`), ties staying
-/// in ascending order, and returns the number of distinct keys. `packed`: key and index fit in 64 bits together, so they are sorted
-/// as one `u64` by [`radix_sort`]; otherwise by a comparison sort on `(key, index)`.
-fn sort_by_key(rows: &mut [u32], key: impl Fn(usize) -> u128, key_bits: u32, index_bits: u32, packed: bool) -> usize {
+/// The output row a decisions row belongs to: year and grouping ids.
+fn group_key(keys: &Keys, by: &[GroupBy], r: &DecisionRow) -> (u16, [u32; 4]) {
+    let mut key = [0u32; 4];
+    for (k, g) in by.iter().enumerate() {
+        key[k] = keys.id(*g, r.origin, r.asylum);
+    }
+    (r.year, key)
+}
+
+/// Sorts rows (given in file order) by `key(row)`, which is below `2^key_bits`, keeping ties in file order,
+/// and returns the number of distinct keys. `packed`: the key fits in 64 bits, so it is stored in each row
+/// and the rows are sorted by [`radix_sort`]; otherwise by a comparison sort.
+fn sort_rows(rows: &mut Vec<DecisionRow>, key: impl Fn(&DecisionRow) -> u128, key_bits: u32, packed: bool) -> usize {
     if rows.is_empty() {
         return 0;
     }
     if packed {
-        let mut v: Vec<u64> = rows.iter().map(|&i| ((key(i as usize) as u64) << index_bits) | i as u64).collect();
-        radix_sort(&mut v, index_bits, key_bits);
-        debug_assert!(index_bits <= 32, "row indices are u32");
-        let mask = (1u64 << index_bits) - 1;
-        rows.iter_mut().zip(&v).for_each(|(r, x)| *r = (x & mask) as u32);
-        1 + v.windows(2).filter(|w| w[0] >> index_bits != w[1] >> index_bits).count()
+        rows.iter_mut().for_each(|r| r.key = key(r) as u64);
+        radix_sort(rows, |r| r.key, key_bits);
+        1 + rows.windows(2).filter(|w| w[0].key != w[1].key).count()
     } else {
-        let mut v: Vec<(u128, u32)> = rows.iter().map(|&i| (key(i as usize), i)).collect();
-        v.sort_unstable();
-        rows.iter_mut().zip(&v).for_each(|(r, x)| *r = x.1);
-        1 + v.windows(2).filter(|w| w[0].0 != w[1].0).count()
+        rows.sort_by_cached_key(|r| key(r));
+        1 + rows.windows(2).filter(|w| key(&w[0]) != key(&w[1])).count()
     }
 }
 
-/// Stable LSD radix sort of `v` on bits `lo..lo + bits` (11 bits a pass); the other bits do not move the
-/// order.
-fn radix_sort(v: &mut Vec<u64>, lo: u32, bits: u32) {
+/// Stable LSD radix sort of `v` on `key`, of which only the low `bits` are set (11 bits a pass).
+fn radix_sort<T: Copy>(v: &mut Vec<T>, key: impl Fn(&T) -> u64, bits: u32) {
     const DIGIT: u32 = 11;
-    let mut buf = vec![0u64; v.len()];
-    let mut shift = lo;
-    while shift < lo + bits {
-        let width = DIGIT.min(lo + bits - shift);
+    let Some(&fill) = v.first() else { return };
+    let mut buf = vec![fill; v.len()];
+    let mut count = vec![0usize; (1 << DIGIT) + 1];
+    let mut shift = 0;
+    while shift < bits {
+        let width = DIGIT.min(bits - shift);
         let mask = (1u64 << width) - 1;
-        let mut count = vec![0usize; (1 << width) + 1];
-        for &x in v.iter() {
-            count[((x >> shift) & mask) as usize + 1] += 1;
+        let count = &mut count[..(1 << width) + 1];
+        count.fill(0);
+        for x in v.iter() {
+            count[((key(x) >> shift) & mask) as usize + 1] += 1;
         }
         for d in 1..count.len() {
             count[d] += count[d - 1];
         }
-        for &x in v.iter() {
-            let d = ((x >> shift) & mask) as usize;
-            buf[count[d]] = x;
+        for x in v.iter() {
+            let d = ((key(x) >> shift) & mask) as usize;
+            buf[count[d]] = *x;
             count[d] += 1;
         }
         std::mem::swap(v, &mut buf);
@@ -1445,28 +1452,29 @@ mod tests {
 
     #[test]
     fn radix_and_comparison_orders_agree() {
-        // Keys with many ties, in a range that needs several radix passes.
+        // Keys with many ties, in a range that needs several radix passes; rows in "file order".
         let mut x: u64 = 7;
-        let keys: Vec<u128> = (0..5000)
-            .map(|_| {
+        let mut rows: Vec<DecisionRow> = (0..5000u32)
+            .map(|i| {
                 x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                ((x >> 33) % 40_000) as u128
+                let k = (x >> 33) % 40_000;
+                DecisionRow { key: 0, year: (k % 97) as u16, origin: (k / 97) as u16, asylum: 0, cases: false, v: [i, 0, 0, 0, 0] }
             })
             .collect();
+        let key = |r: &DecisionRow| r.origin as u128 * 97 + r.year as u128;
         let key_bits = 16;
-        let index_bits = 13;
-        let mut packed: Vec<u32> = (0..5000).step_by(3).collect();
-        let mut compared = packed.clone();
-        let n1 = sort_by_key(&mut packed, |i| keys[i], key_bits, index_bits, true);
-        let n2 = sort_by_key(&mut compared, |i| keys[i], key_bits, index_bits, false);
-        assert_eq!(packed, compared);
+        let mut compared = rows.clone();
+        let mut expect: Vec<(u128, u32)> = rows.iter().map(|r| (key(r), r.v[0])).collect();
+        let n1 = sort_rows(&mut rows, key, key_bits, true);
+        let n2 = sort_rows(&mut compared, key, key_bits, false);
+        let order = |rows: &[DecisionRow]| rows.iter().map(|r| r.v[0]).collect::<Vec<_>>();
+        assert_eq!(order(&rows), order(&compared));
         assert_eq!(n1, n2);
-        let mut expect: Vec<(u128, u32)> = (0..5000u32).step_by(3).map(|i| (keys[i as usize], i)).collect();
         expect.sort();
-        assert_eq!(packed, expect.iter().map(|e| e.1).collect::<Vec<_>>());
+        assert_eq!(order(&rows), expect.iter().map(|e| e.1).collect::<Vec<_>>());
         expect.dedup_by_key(|e| e.0);
         assert_eq!(n1, expect.len());
-        assert_eq!(sort_by_key(&mut [], |i| keys[i], key_bits, index_bits, true), 0);
+        assert_eq!(sort_rows(&mut Vec::new(), key, key_bits, true), 0);
     }
 
     #[test]
