@@ -408,4 +408,18 @@ fn full_origin_by_asylum_rates_table_matches_every_row() {
         };
         assert_eq!(row[units], Cell::text(u), "{key:?}");
     }
+    // The typed result gives the same table, for other groupings too (regions, "No region", reversed keys).
+    for by in [vec![GroupBy::Origin, GroupBy::Asylum], vec![GroupBy::AsylumRegion, GroupBy::Origin], vec![GroupBy::OriginRegion]] {
+        let q = RatesQuery {
+            origin: Selection::All,
+            asylum: Selection::All,
+            by,
+            years: None,
+            levels: Levels::All,
+            procedures: vec![],
+            units: Units::Both,
+        };
+        let typed = data().rates(&q).unwrap_or_else(|e| panic!("{e}")).to_table();
+        assert_eq!(data().rates_table(&q).unwrap_or_else(|e| panic!("{e}")), typed, "{:?}", q.by);
+    }
 }
