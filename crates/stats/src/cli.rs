@@ -449,7 +449,7 @@ impl StatsCommand {
                     procedures: procedure.iter().map(|p| p.trim().to_ascii_uppercase()).collect(),
                     units: q(Units::parse(units))?,
                 };
-                Ok(data.rates(&query)?.to_table())
+                data.rates_table(&query)
             }
             Self::Pyramid { places, year, pop_type, .. } => {
                 let query = PyramidQuery { year: *year, origin: places.origin()?, asylum: places.asylum()?, pop_types: pop_type.clone() };

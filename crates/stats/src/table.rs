@@ -194,16 +194,34 @@ impl Cell {
 
     /// Text for the aligned table and CSV writers.
     pub fn render(&self) -> String {
-        match self {
-            Self::Text(s) => s.to_string(),
-            Self::Int(v) => v.to_string(),
-            Self::Count(v) => v.to_string(),
-            Self::Rate(r) => format!("{:.4}", r),
-            Self::Range(r) => r.to_string(),
-            Self::Suppressed => "suppressed".into(),
-            Self::NotReported | Self::NotApplicable => String::new(),
-            Self::Total => "Total".into(),
-        }
+        let mut s = String::new();
+        self.render_into(&mut s);
+        s
+    }
+
+    /// [`Cell::render`], appended to `out` (no allocation of its own).
+    pub fn render_into(&self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = match self {
+            Self::Text(s) => {
+                out.push_str(s);
+                Ok(())
+            }
+            Self::Int(v) => write!(out, "{v}"),
+            Self::Count(v) => write!(out, "{v}"),
+            Self::Rate(r) => write!(out, "{:.4}", r),
+            Self::Range(r) => write!(out, "{r}"),
+            Self::Suppressed => {
+                out.push_str("suppressed");
+                Ok(())
+            }
+            Self::NotReported | Self::NotApplicable => Ok(()),
+            Self::Total => {
+                out.push_str("Total");
+                Ok(())
+            }
+        };
     }
 }
 

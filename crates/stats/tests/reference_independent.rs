@@ -361,3 +361,65 @@ fn cli_outputs_carry_attribution_and_disclosure() {
         assert!(s.contains("suppressed"), "{fmt}");
     }
 }
+
+#[test]
+fn full_origin_by_asylum_rates_table_matches_every_row() {
+    // The table the CLI and API publish for `rates --by origin,asylum` (every year, every level, persons and
+    // cases), row by row against sums of the raw file: same rows, same order (origin code, asylum code,
+    // year), same counts, totals, rates and units.
+    use clap::Parser;
+    use nansen_stats::table::Cell;
+    let args = nansen_stats::StatsArgs::try_parse_from(["stats", "rates", "--by", "origin,asylum"]).unwrap_or_else(|e| panic!("{e}"));
+    let table = args.command.table(data()).unwrap_or_else(|e| panic!("{e}"));
+    /// Sums of the four outcomes, and whether persons and cases rows were seen.
+    type Sums = ([u64; 4], bool, bool);
+    let mut expected: HashMap<(String, String, u16), Sums> = HashMap::new();
+    for r in raw_cached("unhcr_asylum_decisions.csv").iter() {
+        let year: u16 = r["year"].parse().unwrap_or_else(|e| panic!("{e}"));
+        let e = expected.entry((r["coo_iso"].clone(), r["coa_iso"].clone(), year)).or_default();
+        for (i, c) in ["dec_recognized", "dec_other", "dec_rejected", "dec_closed"].iter().enumerate() {
+            e.0[i] += num(r, c);
+        }
+        if r["dec_pc"] == "C" {
+            e.2 = true;
+        } else {
+            e.1 = true;
+        }
+    }
+    let mut keys: Vec<&(String, String, u16)> = expected.keys().collect();
+    keys.sort();
+    assert_eq!(table.rows.len(), keys.len());
+    let col = |n: &str| table.column(n).unwrap_or_else(|| panic!("no column {n}"));
+    let (o, a, y) = (col("origin"), col("asylum"), col("year"));
+    let counts = ["recognized", "complementary", "rejected", "closed", "substantive", "total_decisions"].map(col);
+    let (rr, tp, units) = (col("recognition_rate"), col("total_protection_rate"), col("units"));
+    for (row, key) in table.rows.iter().zip(keys) {
+        let (c, persons, cases) = expected[key];
+        assert_eq!((&row[o], &row[a], &row[y]), (&Cell::text(key.0.as_str()), &Cell::text(key.1.as_str()), &Cell::Int(key.2 as i64)));
+        let substantive = c[0] + c[1] + c[2];
+        let want = [c[0], c[1], c[2], c[3], substantive, substantive + c[3]];
+        assert_eq!(counts.map(|k| row[k].clone()), want.map(Cell::Count), "{key:?}");
+        let rate = |n: u64| if substantive == 0 { Cell::NotApplicable } else { Cell::Rate(n as f64 / substantive as f64) };
+        assert_eq!((&row[rr], &row[tp]), (&rate(c[0]), &rate(c[0] + c[1])), "{key:?}");
+        let u = match (persons, cases) {
+            (true, true) => "P+C",
+            (false, true) => "C",
+            _ => "P",
+        };
+        assert_eq!(row[units], Cell::text(u), "{key:?}");
+    }
+    // The typed result gives the same table, for other groupings too (regions, "No region", reversed keys).
+    for by in [vec![GroupBy::Origin, GroupBy::Asylum], vec![GroupBy::AsylumRegion, GroupBy::Origin], vec![GroupBy::OriginRegion]] {
+        let q = RatesQuery {
+            origin: Selection::All,
+            asylum: Selection::All,
+            by,
+            years: None,
+            levels: Levels::All,
+            procedures: vec![],
+            units: Units::Both,
+        };
+        let typed = data().rates(&q).unwrap_or_else(|e| panic!("{e}")).to_table();
+        assert_eq!(data().rates_table(&q).unwrap_or_else(|e| panic!("{e}")), typed, "{:?}", q.by);
+    }
+}

@@ -208,6 +208,7 @@ struct Keys {
     place_rank: Vec<u32>,
     regions: Vec<KeyValue>,
     region_of: Vec<u32>,
+    no_region: KeyValue,
 }
 
 impl Keys {
@@ -228,13 +229,27 @@ impl Keys {
         }
     }
 
-    fn value(&self, g: GroupBy, k: u32) -> KeyValue {
+    fn value(&self, g: GroupBy, k: u32) -> &KeyValue {
         match g {
-            GroupBy::Origin | GroupBy::Asylum => self.places[k as usize].clone(),
-            _ => self.regions.get(k as usize).cloned().unwrap_or_else(|| KeyValue {
-                code: "No region".into(),
-                label: "stateless, unknown or unassigned".into(),
-            }),
+            GroupBy::Origin | GroupBy::Asylum => &self.places[k as usize],
+            _ => self.regions.get(k as usize).unwrap_or(&self.no_region),
+        }
+    }
+
+    /// How many distinct sort positions a grouping has: [`Keys::position`] is below this.
+    fn positions(&self, g: GroupBy) -> u64 {
+        match g {
+            GroupBy::Origin | GroupBy::Asylum => self.places.len() as u64,
+            _ => self.regions.len() as u64 + 1,
+        }
+    }
+
+    /// [`Keys::rank`] as a dense number below [`Keys::positions`], in the same order ("No region" is
+    /// `regions.len()` rather than `u32::MAX`).
+    fn position(&self, g: GroupBy, k: u32) -> u64 {
+        match g {
+            GroupBy::Origin | GroupBy::Asylum => self.place_rank[k as usize] as u64,
+            _ => (k as u64).min(self.regions.len() as u64),
         }
     }
 }
@@ -327,7 +342,8 @@ impl ReferenceData {
             place_rank[i] = r as u32;
         }
         let regions = regions.into_iter().map(|r| KeyValue { code: r.into(), label: "region".into() }).collect();
-        Keys { places, place_rank, regions, region_of }
+        let no_region = KeyValue { code: "No region".into(), label: "stateless, unknown or unassigned".into() };
+        Keys { places, place_rank, regions, region_of, no_region }
     }
 
     /// Visits every row of the table a measure lives in that passes the filters: `f(year, origin, asylum, row)`.
@@ -403,7 +419,7 @@ impl ReferenceData {
             .into_iter()
             .map(|((year, key), vals)| SeriesRow {
                 year,
-                keys: by.iter().enumerate().map(|(k, g)| keys.value(*g, key[k])).collect(),
+                keys: by.iter().enumerate().map(|(k, g)| keys.value(*g, key[k]).clone()).collect(),
                 values: vals.iter().map(Acc::value).collect(),
             })
             .collect();
@@ -529,13 +545,64 @@ impl ReferenceData {
 
     /// Recognition and total protection rates (UNHCR definitions), by year and the chosen groupings.
     pub fn rates(&self, q: &RatesQuery) -> Result<Rates, StatsError> {
+        let groups = self.rates_groups(q)?;
+        let mut rows: Vec<RatesRow> = Vec::with_capacity(groups.count);
+        groups.for_each(|year, key, acc| {
+            let [rec, oth, rej, clo, tot] = acc.v.map(|a| a.sum);
+            rows.push(RatesRow {
+                year,
+                keys: q.by.iter().enumerate().map(|(k, by)| groups.keys.value(*by, key[k]).clone()).collect(),
+                recognized: rec,
+                other: oth,
+                rejected: rej,
+                closed: clo,
+                total: tot,
+                units: RATES_UNITS[acc.units()],
+            });
+        });
+        Ok(Rates { query: q.clone(), rows, provenance: self.provenance() })
+    }
+
+    /// `self.rates(q)?.to_table()`, built straight from the sums without the intermediate rows (the path the
+    /// CLI and the API take; the same table, cell for cell).
+    pub fn rates_table(&self, q: &RatesQuery) -> Result<Table, StatsError> {
+        let groups = self.rates_groups(q)?;
+        let mut t = rates_frame(q, self.provenance());
+        let units = rates_unit_cells();
+        let width = t.columns.len();
+        t.rows.reserve_exact(groups.count);
+        groups.for_each(|year, key, acc| {
+            let mut row = Vec::with_capacity(width);
+            row.push(Cell::Int(year as i64));
+            for (k, by) in q.by.iter().enumerate() {
+                let v = groups.keys.value(*by, key[k]);
+                row.push(Cell::Text(v.code.clone()));
+                row.push(Cell::Text(v.label.clone()));
+            }
+            let [rec, oth, rej, clo, _] = acc.v.map(|a| a.sum);
+            push_rates_cells(&mut row, rec, oth, rej, clo, &units[acc.units()]);
+            t.rows.push(row);
+        });
+        rates_notes(q, &mut t);
+        Ok(t)
+    }
+
+    /// The rows of the decisions table a rates query covers, in output order: groupings by their sort rank,
+    /// then year.
+    ///
+    /// The covered rows are copied, in file order, into one array of compact records, each with a number
+    /// that encodes its (ranks, year) in mixed radix; the records themselves are sorted on it by an LSD
+    /// radix sort over the bits in use, so that [`RatesGroups::for_each`] reads them in order, sequentially,
+    /// and sums runs of equal keys. No hashing, no random access, no allocation per group.
+    fn rates_groups<'a>(&self, q: &'a RatesQuery) -> Result<RatesGroups<'a>, StatsError> {
         let (om, am) = (self.mask(&q.origin)?, self.mask(&q.asylum)?);
         let keys = self.keys();
         let levels = q.levels.codes(self)?;
         let procs: Vec<Option<super::CodeId>> = q.procedures.iter().map(|p| self.code_id(p)).collect();
         let t = &self.decisions;
         let (lo, hi) = q.years.unwrap_or((0, u16::MAX));
-        let mut acc: IdMap<(u16, [u32; 4]), RatesAcc> = IdMap::default();
+        let mut rows: Vec<DecisionRow> = Vec::with_capacity(t.year.len());
+        let (mut ymin, mut ymax) = (u16::MAX, 0u16);
         for i in 0..t.year.len() {
             let (y, o, a) = (t.year[i], t.origin[i], t.asylum[i]);
             if y < lo || y > hi || !om.has(o) || !am.has(a) {
@@ -549,57 +616,35 @@ impl ReferenceData {
             if !procs.is_empty() && !procs.contains(&Some(t.procedure[i])) {
                 continue;
             }
-            let cases = t.cases[i];
             match q.units {
-                Units::Persons if cases => continue,
-                Units::Cases if !cases => continue,
+                Units::Persons if t.cases[i] => continue,
+                Units::Cases if !t.cases[i] => continue,
                 _ => {}
             }
-            let mut key = [0u32; 4];
-            for (k, g) in q.by.iter().enumerate() {
-                key[k] = keys.id(*g, o, a);
-            }
-            let e = acc.entry((y, key)).or_default();
-            e.v[0].add(t.recognized[i]);
-            e.v[1].add(t.other[i]);
-            e.v[2].add(t.rejected[i]);
-            e.v[3].add(t.closed[i]);
-            e.v[4].add(t.total[i]);
-            if cases {
-                e.cases = true;
-            } else {
-                e.persons = true;
-            }
+            let v = [t.recognized[i], t.other[i], t.rejected[i], t.closed[i], t.total[i]];
+            rows.push(DecisionRow { key: 0, year: y, origin: o, asylum: a, cases: t.cases[i], v });
+            ymin = ymin.min(y);
+            ymax = ymax.max(y);
         }
-        let mut sorted: Vec<((u16, [u32; 4]), RatesAcc)> = acc.into_iter().collect();
-        sorted.sort_by_cached_key(|((y, key), _)| {
-            let mut r = [0u32; 4];
-            for (k, g) in q.by.iter().enumerate() {
-                r[k] = keys.rank(*g, key[k]);
+        let mut groups = RatesGroups { rows, by: &q.by, keys, count: 0 };
+        if groups.rows.is_empty() {
+            return Ok(groups);
+        }
+        let keys = &groups.keys;
+        let years = ymax as u128 - ymin as u128 + 1;
+        let sort_key = |r: &DecisionRow| -> u128 {
+            let mut v: u128 = 0;
+            for g in &q.by {
+                let k = keys.id(*g, r.origin, r.asylum);
+                v = v * keys.positions(*g) as u128 + keys.position(*g, k) as u128;
             }
-            (r, *y)
-        });
-        let rows: Vec<RatesRow> = sorted
-            .into_iter()
-            .map(|((year, key), e)| {
-                let [rec, oth, rej, clo, tot] = e.v.map(|a| a.sum);
-                RatesRow {
-                    year,
-                    keys: q.by.iter().enumerate().map(|(k, g)| keys.value(*g, key[k])).collect(),
-                    recognized: rec,
-                    other: oth,
-                    rejected: rej,
-                    closed: clo,
-                    total: tot,
-                    units: match (e.persons, e.cases) {
-                        (true, true) => "P+C",
-                        (false, true) => "C",
-                        _ => "P",
-                    },
-                }
-            })
-            .collect();
-        Ok(Rates { query: q.clone(), rows, provenance: self.provenance() })
+            v * years + (r.year - ymin) as u128
+        };
+        // At most 4 × 16 bits of ranks and 16 of year: 80 bits.
+        let span = q.by.iter().fold(years, |n, g| n * keys.positions(*g) as u128);
+        let key_bits = 128 - (span - 1).leading_zeros();
+        groups.count = sort_rows(&mut groups.rows, sort_key, key_bits, key_bits <= 64);
+        Ok(groups)
     }
 
     /// A demographic pyramid (UNHCR age brackets × sex) for one year of `unhcr_demographics.csv`.
@@ -1006,6 +1051,185 @@ struct RatesAcc {
     cases: bool,
 }
 
+/// The `units` values: persons, cases, a mix.
+const RATES_UNITS: [&str; 3] = ["P", "C", "P+C"];
+
+impl RatesAcc {
+    /// Index in [`RATES_UNITS`].
+    fn units(&self) -> usize {
+        match (self.persons, self.cases) {
+            (true, true) => 2,
+            (false, true) => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// Internal: the decisions a rates query covers, sorted so that each output row is a run of rows.
+struct RatesGroups<'a> {
+    /// The covered rows, in output order once sorted.
+    rows: Vec<DecisionRow>,
+    by: &'a [GroupBy],
+    keys: Keys,
+    /// Number of output rows.
+    count: usize,
+}
+
+/// Internal: what a rates query reads of one row of the decisions table, and its sort key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DecisionRow {
+    key: u64,
+    year: u16,
+    origin: PlaceId,
+    asylum: PlaceId,
+    cases: bool,
+    /// Recognised, complementary, rejected, closed, total (`NOT_REPORTED` when empty).
+    v: [u32; 5],
+}
+
+impl RatesGroups<'_> {
+    /// Calls `f(year, grouping ids, sums)` for each output row, in order.
+    fn for_each(&self, mut f: impl FnMut(u16, &[u32; 4], &RatesAcc)) {
+        let mut current: Option<((u16, [u32; 4]), RatesAcc)> = None;
+        for r in &self.rows {
+            let key = group_key(&self.keys, self.by, r);
+            if let Some((k, acc)) = &current {
+                if *k != key {
+                    f(k.0, &k.1, acc);
+                    current = None;
+                }
+            }
+            let (_, e) = current.get_or_insert_with(|| (key, RatesAcc::default()));
+            for (a, &v) in e.v.iter_mut().zip(&r.v) {
+                a.add(v);
+            }
+            if r.cases {
+                e.cases = true;
+            } else {
+                e.persons = true;
+            }
+        }
+        if let Some((k, acc)) = &current {
+            f(k.0, &k.1, acc);
+        }
+    }
+}
+
+/// The output row a decisions row belongs to: year and grouping ids.
+fn group_key(keys: &Keys, by: &[GroupBy], r: &DecisionRow) -> (u16, [u32; 4]) {
+    let mut key = [0u32; 4];
+    for (k, g) in by.iter().enumerate() {
+        key[k] = keys.id(*g, r.origin, r.asylum);
+    }
+    (r.year, key)
+}
+
+/// Sorts rows (given in file order) by `key(row)`, which is below `2^key_bits`, keeping ties in file order,
+/// and returns the number of distinct keys. `packed`: the key fits in 64 bits, so it is stored in each row
+/// and the rows are sorted by [`radix_sort`]; otherwise by a comparison sort.
+fn sort_rows(rows: &mut Vec<DecisionRow>, key: impl Fn(&DecisionRow) -> u128, key_bits: u32, packed: bool) -> usize {
+    if rows.is_empty() {
+        return 0;
+    }
+    if packed {
+        rows.iter_mut().for_each(|r| r.key = key(r) as u64);
+        radix_sort(rows, |r| r.key, key_bits);
+        1 + rows.windows(2).filter(|w| w[0].key != w[1].key).count()
+    } else {
+        rows.sort_by_cached_key(|r| key(r));
+        1 + rows.windows(2).filter(|w| key(&w[0]) != key(&w[1])).count()
+    }
+}
+
+/// Stable LSD radix sort of `v` on `key`, of which only the low `bits` are set (11 bits a pass).
+fn radix_sort<T: Copy>(v: &mut Vec<T>, key: impl Fn(&T) -> u64, bits: u32) {
+    const DIGIT: u32 = 11;
+    let Some(&fill) = v.first() else { return };
+    let mut buf = vec![fill; v.len()];
+    let mut count = vec![0usize; (1 << DIGIT) + 1];
+    let mut shift = 0;
+    while shift < bits {
+        let width = DIGIT.min(bits - shift);
+        let mask = (1u64 << width) - 1;
+        let count = &mut count[..(1 << width) + 1];
+        count.fill(0);
+        for x in v.iter() {
+            count[((key(x) >> shift) & mask) as usize + 1] += 1;
+        }
+        for d in 1..count.len() {
+            count[d] += count[d - 1];
+        }
+        for x in v.iter() {
+            let d = ((key(x) >> shift) & mask) as usize;
+            buf[count[d]] = *x;
+            count[d] += 1;
+        }
+        std::mem::swap(v, &mut buf);
+        shift += width;
+    }
+}
+
+/// The empty rates table: title and columns.
+fn rates_frame(q: &RatesQuery, provenance: Provenance) -> Table {
+    let mut cols = vec![Column::key("year", "#date+year")];
+    for g in &q.by {
+        let (k, l) = g.columns();
+        cols.push(k);
+        cols.push(l);
+    }
+    let base = cols.len();
+    cols.push(Column::count("recognized", "#affected+recognised"));
+    cols.push(Column::count("complementary", "#affected+complementary"));
+    cols.push(Column::count("rejected", "#affected+rejected"));
+    cols.push(Column::count("closed", "#affected+closed"));
+    cols.push(Column::total("substantive", "#affected+decisions+substantive", vec![base, base + 1, base + 2]));
+    cols.push(Column::total("total_decisions", "#affected+decisions+total", vec![base + 4, base + 3]));
+    cols.push(Column::derived("recognition_rate", "#indicator+rate+recognition", vec![base, base + 4]));
+    cols.push(Column::derived("total_protection_rate", "#indicator+rate+total_protection", vec![base, base + 1, base + 4]));
+    cols.push(Column::info("units", "#meta+units"));
+    let level = match &q.levels {
+        Levels::FirstInstance => "first-instance".to_string(),
+        Levels::Appeal => "appeal/review".to_string(),
+        Levels::All => "all-level".to_string(),
+        Levels::Codes(c) => format!("dec_level {}", c.join("+")),
+    };
+    Table::new(format!("Refugee recognition and total protection rates ({level} decisions)"), cols, provenance)
+}
+
+/// The `units` cells, in [`RATES_UNITS`] order (shared by every row).
+fn rates_unit_cells() -> [Cell; 3] {
+    RATES_UNITS.map(Cell::text)
+}
+
+/// The cells of a rates row after the year and the groupings: counts, the two totals, the two rates, units.
+fn push_rates_cells(row: &mut Vec<Cell>, recognized: u64, other: u64, rejected: u64, closed: u64, units: &Cell) {
+    let substantive = recognized + other + rejected;
+    row.push(Cell::Count(recognized));
+    row.push(Cell::Count(other));
+    row.push(Cell::Count(rejected));
+    row.push(Cell::Count(closed));
+    row.push(Cell::Count(substantive));
+    row.push(Cell::Count(substantive + closed));
+    row.push(rate(recognized, substantive).map(Cell::Rate).unwrap_or(Cell::NotApplicable));
+    row.push(rate(recognized + other, substantive).map(Cell::Rate).unwrap_or(Cell::NotApplicable));
+    row.push(units.clone());
+}
+
+/// `part / substantive`, `None` without substantive decisions.
+fn rate(part: u64, substantive: u64) -> Option<f64> {
+    (substantive > 0).then(|| part as f64 / substantive as f64)
+}
+
+/// The notes under a rates table.
+fn rates_notes(q: &RatesQuery, t: &mut Table) {
+    t.notes.push("Recognition rate = recognised / (recognised + complementary + rejected); total protection rate = (recognised + complementary) / (recognised + complementary + rejected). Otherwise-closed decisions are not substantive and excluded (UNHCR, Global Trends methodology).".into());
+    if let Some(c) = q.levels.code_list() {
+        t.notes.push(format!("Decision levels included: {}.", c.join(", ")));
+    }
+    t.notes.push("units: P = persons, C = cases (one case may cover several persons), P+C = a sum of both.".into());
+    t.notes.push("total_decisions is the sum of the four outcomes; UNHCR's own dec_total differs from it in a few hundred source rows (publisher rounding).".into());
+}
+
 /// One row of a rates result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RatesRow {
@@ -1035,14 +1259,12 @@ impl RatesRow {
 
     /// Refugee recognition rate: recognised / substantive decisions. `None` without substantive decisions.
     pub fn recognition_rate(&self) -> Option<f64> {
-        let d = self.substantive();
-        (d > 0).then(|| self.recognized as f64 / d as f64)
+        rate(self.recognized, self.substantive())
     }
 
     /// Total protection rate: (recognised + complementary) / substantive decisions.
     pub fn total_protection_rate(&self) -> Option<f64> {
-        let d = self.substantive();
-        (d > 0).then(|| (self.recognized + self.other) as f64 / d as f64)
+        rate(self.recognized + self.other, self.substantive())
     }
 }
 
@@ -1060,32 +1282,8 @@ pub struct Rates {
 impl Rates {
     /// As a table: counts and the two rates (rates are derived columns, withheld with their counts).
     pub fn to_table(&self) -> Table {
-        let mut cols = vec![Column::key("year", "#date+year")];
-        let mut labels = vec![];
-        for g in &self.query.by {
-            let (k, l) = g.columns();
-            cols.push(k);
-            labels.push(cols.len());
-            cols.push(l);
-        }
-        let base = cols.len();
-        cols.push(Column::count("recognized", "#affected+recognised"));
-        cols.push(Column::count("complementary", "#affected+complementary"));
-        cols.push(Column::count("rejected", "#affected+rejected"));
-        cols.push(Column::count("closed", "#affected+closed"));
-        cols.push(Column::total("substantive", "#affected+decisions+substantive", vec![base, base + 1, base + 2]));
-        cols.push(Column::total("total_decisions", "#affected+decisions+total", vec![base + 4, base + 3]));
-        cols.push(Column::derived("recognition_rate", "#indicator+rate+recognition", vec![base, base + 4]));
-        cols.push(Column::derived("total_protection_rate", "#indicator+rate+total_protection", vec![base, base + 1, base + 4]));
-        cols.push(Column::info("units", "#meta+units"));
-        let level = match &self.query.levels {
-            Levels::FirstInstance => "first-instance".to_string(),
-            Levels::Appeal => "appeal/review".to_string(),
-            Levels::All => "all-level".to_string(),
-            Levels::Codes(c) => format!("dec_level {}", c.join("+")),
-        };
-        let mut t = Table::new(format!("Refugee recognition and total protection rates ({level} decisions)"), cols, self.provenance.clone());
-        let units: [Cell; 3] = [Cell::text("P"), Cell::text("C"), Cell::text("P+C")];
+        let mut t = rates_frame(&self.query, self.provenance.clone());
+        let units = rates_unit_cells();
         let width = t.columns.len();
         t.rows.reserve(self.rows.len());
         for r in &self.rows {
@@ -1095,23 +1293,11 @@ impl Rates {
                 row.push(Cell::Text(k.code.clone()));
                 row.push(Cell::Text(k.label.clone()));
             }
-            row.push(Cell::Count(r.recognized));
-            row.push(Cell::Count(r.other));
-            row.push(Cell::Count(r.rejected));
-            row.push(Cell::Count(r.closed));
-            row.push(Cell::Count(r.substantive()));
-            row.push(Cell::Count(r.substantive() + r.closed));
-            row.push(r.recognition_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
-            row.push(r.total_protection_rate().map(Cell::Rate).unwrap_or(Cell::NotApplicable));
-            row.push(units[match r.units { "C" => 1, "P+C" => 2, _ => 0 }].clone());
+            let u = &units[RATES_UNITS.iter().position(|x| *x == r.units).unwrap_or(0)];
+            push_rates_cells(&mut row, r.recognized, r.other, r.rejected, r.closed, u);
             t.rows.push(row);
         }
-        t.notes.push("Recognition rate = recognised / (recognised + complementary + rejected); total protection rate = (recognised + complementary) / (recognised + complementary + rejected). Otherwise-closed decisions are not substantive and excluded (UNHCR, Global Trends methodology).".into());
-        if let Some(c) = self.query.levels.code_list() {
-            t.notes.push(format!("Decision levels included: {}.", c.join(", ")));
-        }
-        t.notes.push("units: P = persons, C = cases (one case may cover several persons), P+C = a sum of both.".into());
-        t.notes.push("total_decisions is the sum of the four outcomes; UNHCR's own dec_total differs from it in a few hundred source rows (publisher rounding).".into());
+        rates_notes(&self.query, &mut t);
         t
     }
 }
@@ -1191,9 +1377,104 @@ mod tests {
         let pop = "year,coo_iso,coa_iso,refugees,asylum_seekers,returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n\
                    2020,SYR,DEU,100,10,0,0,0,0,0,,0\n2020,SYR,TUR,300,0,0,0,0,0,0,,0\n2020,AFG,DEU,300,5,0,0,0,0,0,2,0\n\
                    2020,XXA,DEU,900,0,0,0,0,7,0,,0\n2021,SYR,DEU,50,1,0,0,0,0,0,,0\n2021,AFG,TUR,60,1,0,0,0,0,0,,0\n";
+        let dec = "year,coo,coo_iso,coa,coa_iso,procedure_type,dec_level,dec_pc,dec_recognized,dec_other,dec_rejected,dec_closed,dec_total\n\
+                   2020,SYR,SYR,GFR,DEU,G,FI,P,50,20,10,5,85\n2020,SYR,SYR,GFR,DEU,G,AR,C,5,0,5,0,10\n\
+                   2021,SYR,SYR,GFR,DEU,G,FI,P,40,10,,0,50\n2020,AFG,AFG,TUR,TUR,U,FI,C,0,0,0,15,15\n\
+                   2019,STA,XXA,GFR,DEU,G,NA,P,5,5,5,5,20\n2020,SYR,SYR,TUR,TUR,G,FI,P,100,0,300,0,400\n\
+                   2019,AFG,AFG,GFR,DEU,J,FI,P,0,0,0,0,0\n2020,SYR,SYR,GFR,DEU,G,FI,P,1,1,1,1,4\n";
         d.load_countries(countries.as_bytes(), "c").unwrap_or_else(|e| panic!("{e}"));
         d.load_population(pop.as_bytes(), "p").unwrap_or_else(|e| panic!("{e}"));
+        d.load_decisions(dec.as_bytes(), "d").unwrap_or_else(|e| panic!("{e}"));
         d
+    }
+
+    #[test]
+    fn rates_table_is_the_rates_result_as_a_table() {
+        let d = data();
+        let groupings: &[&[GroupBy]] = &[
+            &[],
+            &[GroupBy::Origin],
+            &[GroupBy::Origin, GroupBy::Asylum],
+            &[GroupBy::Asylum, GroupBy::Origin],
+            &[GroupBy::OriginRegion],
+            &[GroupBy::OriginRegion, GroupBy::AsylumRegion, GroupBy::Asylum],
+            &[GroupBy::Origin, GroupBy::Origin, GroupBy::Asylum, GroupBy::AsylumRegion],
+        ];
+        for by in groupings {
+            for units in [Units::Both, Units::Persons, Units::Cases] {
+                for years in [None, Some((2020, 2020)), Some((1990, 1995))] {
+                    let q = RatesQuery {
+                        origin: Selection::All,
+                        asylum: Selection::All,
+                        by: by.to_vec(),
+                        years,
+                        levels: Levels::All,
+                        procedures: vec![],
+                        units,
+                    };
+                    let r = d.rates(&q).unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(d.rates_table(&q).unwrap_or_else(|e| panic!("{e}")), r.to_table(), "{by:?} {units:?} {years:?}");
+                }
+            }
+        }
+        let q = RatesQuery {
+            origin: Selection::All,
+            asylum: Selection::All,
+            by: vec![GroupBy::OriginRegion, GroupBy::Asylum],
+            years: None,
+            levels: Levels::All,
+            procedures: vec![],
+            units: Units::Both,
+        };
+        let r = d.rates(&q).unwrap_or_else(|e| panic!("{e}"));
+        // Sorted by origin region (no region last), then asylum code, then year; sums over levels and units.
+        type Row<'a> = (String, String, u16, [u64; 4], &'a str);
+        let got: Vec<Row> = r
+            .rows
+            .iter()
+            .map(|x| (x.keys[0].code.to_string(), x.keys[1].code.to_string(), x.year, [x.recognized, x.other, x.rejected, x.closed], x.units))
+            .collect();
+        let row = |a: &str, b: &str, y, c: [u64; 4], u| (a.to_string(), b.to_string(), y, c, u);
+        assert_eq!(
+            got,
+            vec![
+                row("Asia and the Pacific", "DEU", 2019, [0, 0, 0, 0], "P"),
+                row("Asia and the Pacific", "TUR", 2020, [0, 0, 0, 15], "C"),
+                row("Middle East and North Africa", "DEU", 2020, [56, 21, 16, 6], "P+C"),
+                row("Middle East and North Africa", "DEU", 2021, [40, 10, 0, 0], "P"),
+                row("Middle East and North Africa", "TUR", 2020, [100, 0, 300, 0], "P"),
+                row("No region", "DEU", 2019, [5, 5, 5, 5], "P"),
+            ]
+        );
+        assert_eq!(r.rows[3].recognition_rate(), Some(0.8));
+        assert_eq!(r.rows[1].recognition_rate(), None);
+    }
+
+    #[test]
+    fn radix_and_comparison_orders_agree() {
+        // Keys with many ties, in a range that needs several radix passes; rows in "file order".
+        let mut x: u64 = 7;
+        let mut rows: Vec<DecisionRow> = (0..5000u32)
+            .map(|i| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let k = (x >> 33) % 40_000;
+                DecisionRow { key: 0, year: (k % 97) as u16, origin: (k / 97) as u16, asylum: 0, cases: false, v: [i, 0, 0, 0, 0] }
+            })
+            .collect();
+        let key = |r: &DecisionRow| r.origin as u128 * 97 + r.year as u128;
+        let key_bits = 16;
+        let mut compared = rows.clone();
+        let mut expect: Vec<(u128, u32)> = rows.iter().map(|r| (key(r), r.v[0])).collect();
+        let n1 = sort_rows(&mut rows, key, key_bits, true);
+        let n2 = sort_rows(&mut compared, key, key_bits, false);
+        let order = |rows: &[DecisionRow]| rows.iter().map(|r| r.v[0]).collect::<Vec<_>>();
+        assert_eq!(order(&rows), order(&compared));
+        assert_eq!(n1, n2);
+        expect.sort();
+        assert_eq!(order(&rows), expect.iter().map(|e| e.1).collect::<Vec<_>>());
+        expect.dedup_by_key(|e| e.0);
+        assert_eq!(n1, expect.len());
+        assert_eq!(sort_rows(&mut Vec::new(), key, key_bits, true), 0);
     }
 
     #[test]
