@@ -87,6 +87,20 @@ async fn browser_sign_in(db: TestDb) {
     let cookie = format!("nansen_session={session}");
     let page = send(&app, "GET", "/", &cookie, None, &[]).await;
     assert_eq!(page.status, StatusCode::OK);
+
+    // Signing in as someone else on a shared office computer, over a live session: the sign-in form
+    // carries its own token, so it is not refused for lacking the old session's; the old session
+    // is ended and a fresh one issued.
+    support::token_for(&app.state, "omar", &[Role::EligibilityOfficer], None).await;
+    let r = sign_in(&app, "omar", support::TEST_PASSWORD, "", &session).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let omar = cookie_value(&r, "nansen_session").unwrap();
+    assert_ne!(omar, session);
+    assert_eq!(send(&app, "GET", "/", &cookie, None, &[]).await.status, StatusCode::SEE_OTHER, "the replaced session is over");
+    let r = sign_in(&app, "amina", support::TEST_PASSWORD, "", &omar).await;
+    let session = cookie_value(&r, "nansen_session").unwrap();
+    let cookie = format!("nansen_session={session}");
+    let page = send(&app, "GET", "/", &cookie, None, &[]).await;
     let csrf = page.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
 
     // Writes from the session need its CSRF token, and a cross-site origin is refused outright.
