@@ -44,6 +44,14 @@ pub struct Browser {
     driver: Child,
     _profile: tempfile::TempDir,
     _db: TestDb,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+/// One browser at a time: the tests of a binary run in parallel, and on a small machine several
+/// Chromiums and servers racing for ports and CPU make the suite flaky rather than faster.
+fn turn() -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    static TURN: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
+    TURN.get_or_init(Default::default).clone()
 }
 
 fn free_port() -> Result<u16> {
@@ -58,6 +66,7 @@ impl Browser {
                 bail!("{bin} is missing: install Debian's browser and driver (apt-get install chromium chromium-driver); .ci/run does this");
             }
         }
+        let turn = turn().lock_owned().await;
         let db = TestDb::sqlite().await;
         let offset_days = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
         let o = offset_days.clone();
@@ -100,12 +109,24 @@ impl Browser {
                 ]
             }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("opening a Chromium session through chromedriver")?;
-        Ok(Self { base, state, client, offset_days, driver, _profile: profile, _db: db })
+        // chromedriver may accept connections a moment before it answers them.
+        let mut attempt = 0;
+        let client = loop {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if attempt < 20 => {
+                    attempt += 1;
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => return Err(e).context("opening a Chromium session through chromedriver"),
+            }
+        };
+        Ok(Self { base, state, client, offset_days, driver, _profile: profile, _db: db, _turn: turn })
     }
 
     /// Creates a staff account (all operations) that signs in with [`PASSWORD`].
