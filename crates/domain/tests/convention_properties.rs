@@ -496,23 +496,7 @@ fn the_random_walk_reaches_every_stage() {
         let steps: Vec<(u8, u8, u8, u8)> = (0..40).map(|_| (next(), next(), next(), next())).collect();
         seen.extend(walk_visiting(track, &steps).3.iter().map(|s| s.stage().kind()));
     }
-    for k in [
-        StageKind::Lodged,
-        StageKind::RegisteredForRsd,
-        StageKind::InterviewScheduled,
-        StageKind::Interviewed,
-        StageKind::AssessmentDrafted,
-        StageKind::Reviewed,
-        StageKind::Decided,
-        StageKind::Notified,
-        StageKind::AppealLodged,
-        StageKind::AppealDecided,
-        StageKind::Final,
-        StageKind::Closed,
-        StageKind::Ceased,
-        StageKind::Cancelled,
-        StageKind::Revoked,
-    ] {
+    for k in StageKind::ALL {
         assert!(seen.contains(&k), "the walk never reached {k:?}; reached {seen:?}");
     }
 }

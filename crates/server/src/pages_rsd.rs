@@ -47,47 +47,6 @@ pub fn routes() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Codes and their translations
 
-/// Every stage, in procedural order (for filters and the translation test).
-pub(crate) const STAGES: [StageKind; 15] = [
-    StageKind::Lodged,
-    StageKind::RegisteredForRsd,
-    StageKind::InterviewScheduled,
-    StageKind::Interviewed,
-    StageKind::AssessmentDrafted,
-    StageKind::Reviewed,
-    StageKind::Decided,
-    StageKind::Notified,
-    StageKind::AppealLodged,
-    StageKind::AppealDecided,
-    StageKind::Final,
-    StageKind::Closed,
-    StageKind::Ceased,
-    StageKind::Cancelled,
-    StageKind::Revoked,
-];
-
-#[cfg(test)]
-const ACTIONS: [ActionKind; 19] = [
-    ActionKind::RegisterForRsd,
-    ActionKind::ScheduleInterview,
-    ActionKind::RecordInterview,
-    ActionKind::DraftAssessment,
-    ActionKind::Review,
-    ActionKind::Decide,
-    ActionKind::RecognisePrimaFacie,
-    ActionKind::Notify,
-    ActionKind::LodgeAppeal,
-    ActionKind::DecideAppeal,
-    ActionKind::NotifyAppealDecision,
-    ActionKind::Finalise,
-    ActionKind::Withdraw,
-    ActionKind::Close,
-    ActionKind::Reopen,
-    ActionKind::ChangeTrack,
-    ActionKind::Cease,
-    ActionKind::Cancel,
-    ActionKind::Revoke,
-];
 const OUTCOMES: [Outcome; 4] = [Outcome::Recognised, Outcome::ComplementaryProtection, Outcome::Rejected, Outcome::Excluded];
 const NOTICES: [WrittenNotice; 3] = [WrittenNotice::InPerson, WrittenNotice::Post, WrittenNotice::Electronic];
 const CLOSURES: [ClosureReason; 4] = [ClosureReason::Abandoned, ClosureReason::Withdrawn, ClosureReason::Deceased, ClosureReason::Duplicate];
@@ -268,7 +227,7 @@ async fn claims_list(State(s): State<AppState>, pr: Principal, Query(q): Query<C
         let prev = (offset > 0).then(|| link(offset.saturating_sub(CLAIMS_PAGE)));
         let next = (i64::from(offset) + i64::from(CLAIMS_PAGE) < page.total).then(|| link(offset + CLAIMS_PAGE));
         let page_view = ClaimsPage {
-            stages: STAGES
+            stages: StageKind::ALL
                 .iter()
                 .map(|k| (code(k), tcode(&tr, "stage", &code(k)), counts.iter().find(|(x, _)| x == k).map(|x| x.1).unwrap_or(0)))
                 .collect(),
@@ -1869,10 +1828,10 @@ mod tests {
         let tr = Tr::new(Locale::En);
         let mut keys: Vec<String> = Vec::new();
         let mut add = |prefix: &str, codes: Vec<String>| keys.extend(codes.iter().map(|c| format!("{prefix}-{}", key_part(c))));
-        add("stage", STAGES.iter().map(code).collect());
-        add("action", ACTIONS.iter().map(code).collect());
-        add("act-do", ACTIONS.iter().map(code).collect());
-        add("act-hint", ACTIONS.iter().map(code).collect());
+        add("stage", StageKind::ALL.iter().map(code).collect());
+        add("action", ActionKind::ALL.iter().map(code).collect());
+        add("act-do", ActionKind::ALL.iter().map(code).collect());
+        add("act-hint", ActionKind::ALL.iter().map(code).collect());
         add("outcome", OUTCOMES.iter().map(code).collect());
         add("letter-outcome", OUTCOMES.iter().map(code).collect());
         add("letter-basis", OUTCOMES.iter().map(code).collect());
@@ -1964,7 +1923,7 @@ mod tests {
         assert_eq!(code(&CessationClause::CircumstancesCeasedNational), "1C(5)");
         assert_eq!(key_part("1C(5)"), "1C5");
         assert_eq!(code(&StageKind::InterviewScheduled), "interview_scheduled");
-        for k in ACTIONS {
+        for k in ActionKind::ALL {
             assert_eq!(static_code(k), code(&k));
         }
     }

@@ -9,65 +9,17 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use nansen_domain::access::{Role, Roles, Username};
-use nansen_store::accounts::{AccessEntry, NewUser, OperationScope, Session};
+use nansen_domain::access::Role;
+use nansen_store::accounts::OperationScope;
 use nansen_store::testing::TestDb;
 use nansen_store::Store;
 use serde_json::{json, Value};
+use support::browser::{form, with_session as browser, Browser, Resp};
 use support::App;
 use tower::ServiceExt;
 
-/// A signed-in browser: its session cookie and the session's CSRF token.
-struct Browser {
-    cookie: String,
-    csrf: String,
-}
-
-/// Creates a user with `roles` and a session for it (without the cost of a password sign-in).
-async fn browser(app: &App, username: &str, roles: &[Role], operations: OperationScope) -> Browser {
-    let entry = AccessEntry { at: app.state.now(), actor: "test".into(), action: "user.create".into(), target: String::new(), origin: "-".into(), outcome: 1, reason: None };
-    let user = app
-        .state
-        .accounts
-        .create_user(
-            NewUser { username: Username::parse(username).unwrap(), display_name: username.into(), password_hash: "x".into(), roles: Roles::parse(roles).unwrap(), operations, affiliation: None },
-            entry.clone(),
-        )
-        .await
-        .unwrap();
-    let (cookie, csrf) = (nansen_server::auth::random_secret(), nansen_server::auth::random_secret());
-    let now = app.state.now().timestamp();
-    let session = Session { id_hash: nansen_server::auth::token_hash(&cookie), user_id: user.id, csrf: csrf.clone(), created_at: now, last_seen: now, expires_at: now + 3600 };
-    app.state.accounts.start_session(&session, None, entry).await.unwrap();
-    Browser { cookie: format!("nansen_session={cookie}"), csrf }
-}
-
-struct Resp {
-    status: StatusCode,
-    location: String,
-    body: String,
-}
-
 async fn send(app: &App, b: &Browser, method: &str, path: &str, form: Option<&str>) -> Resp {
-    let req = Request::builder().method(method).uri(path).header(header::HOST, "nansen.test").header(header::COOKIE, &b.cookie);
-    let req = match form {
-        Some(f) => req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(f.to_string())).unwrap(),
-        None => req.body(Body::empty()).unwrap(),
-    };
-    let r = app.router.clone().oneshot(req).await.unwrap();
-    let status = r.status();
-    let location = r.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let body = String::from_utf8(axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
-    Resp { status, location, body }
-}
-
-/// A form body from pairs (values percent-encoded).
-fn form(pairs: &[(&str, &str)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    s.finish()
+    b.send(app, method, path, form.map(str::to_owned)).await
 }
 
 /// The Garang household: a principal applicant with a passport and a need, and his wife.

@@ -6,78 +6,13 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use nansen_domain::access::Role;
 use nansen_store::testing::TestDb;
 use serde_json::{json, Value};
+use support::browser::browser;
 use support::{step, App, REASONS};
-use tower::ServiceExt;
 
-struct Resp {
-    status: StatusCode,
-    location: String,
-    body: String,
-    cookies: Vec<String>,
-}
-
-/// A signed-in browser: its session cookie and the session's CSRF token.
-struct Browser {
-    cookie: String,
-    csrf: String,
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn send(app: &App, method: &str, path: &str, cookie: &str, form: Option<String>) -> Resp {
-    let mut req = Request::builder().method(method).uri(path).header(header::HOST, "nansen.test");
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    let req = match form {
-        Some(f) => req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(f)).unwrap(),
-        None => req.body(Body::empty()).unwrap(),
-    };
-    let r = app.router.clone().oneshot(req).await.unwrap();
-    let status = r.status();
-    let location = r.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let cookies = r.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
-    let body = String::from_utf8(axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
-    Resp { status, location, body, cookies }
-}
-
-fn cookie_value(r: &Resp, name: &str) -> String {
-    r.cookies.iter().find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap().to_string())).unwrap()
-}
-
-/// A user with `roles` in every operation, signed in through the sign-in form.
-async fn browser(app: &App, username: &str, roles: &[Role]) -> Browser {
-    support::token_for(&app.state, username, roles, None).await;
-    let page = send(app, "GET", "/login", "", None).await;
-    let login = cookie_value(&page, "nansen_login");
-    let form = format!("username={}&password={}&code=&next=%2F&login_csrf={login}", enc(username), enc(support::TEST_PASSWORD));
-    let r = send(app, "POST", "/login", &format!("nansen_login={login}"), Some(form)).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in of {username} failed: {}", r.body);
-    let cookie = format!("nansen_session={}", cookie_value(&r, "nansen_session"));
-    let home = send(app, "GET", "/", &cookie, None).await;
-    let csrf = home.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    Browser { cookie, csrf }
-}
-
-impl Browser {
-    async fn get(&self, app: &App, path: &str) -> Resp {
-        send(app, "GET", path, &self.cookie, None).await
-    }
-    async fn post(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut f = format!("csrf={}", enc(&self.csrf));
-        for (k, v) in fields {
-            f.push_str(&format!("&{}={}", enc(k), enc(v)));
-        }
-        send(app, "POST", path, &self.cookie, Some(f)).await
-    }
-}
 
 async fn person(app: &App, op: &str, given: &str) -> Value {
     let (st, h) = app.post(&format!("/api/v1/operations/{op}/persons"), None, &json!({"given_name": given, "family_name": "Karimi", "sex": "M", "citizenship": "AFG"})).await;

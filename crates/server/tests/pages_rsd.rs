@@ -8,94 +8,16 @@
 mod support;
 
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{Request, StatusCode};
 use chrono::{Duration, NaiveDate};
 use nansen_domain::access::{Role, Roles, Username};
 use nansen_server::i18n::{Locale, Tr};
 use nansen_store::accounts::{AccessEntry, NewUser, OperationScope};
 use nansen_store::testing::TestDb;
 use serde_json::{json, Value};
+use support::browser::{browser, send, sign_in, Browser, Resp};
 use support::{family, step, App, REASONS};
 use tower::ServiceExt;
-
-/// One answer, as a browser sees it.
-pub struct Resp {
-    pub status: StatusCode,
-    pub location: String,
-    pub body: String,
-}
-
-/// A signed-in browser: its session cookie and the session's CSRF token.
-pub struct Browser {
-    pub username: String,
-    pub cookie: String,
-    pub csrf: String,
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn send(app: &App, method: &str, path: &str, cookie: &str, form: Option<String>) -> Resp {
-    let mut req = Request::builder().method(method).uri(path).header(header::HOST, "nansen.test");
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    let req = match form {
-        Some(f) => req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(f)).unwrap(),
-        None => req.body(Body::empty()).unwrap(),
-    };
-    let r = app.router.clone().oneshot(req).await.unwrap();
-    let status = r.status();
-    let location = r.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    let cookies: Vec<String> = r.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
-    let body = String::from_utf8(axum::body::to_bytes(r.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
-    let body = if cookies.is_empty() { body } else { format!("{}\n<!--set-cookie:{}-->", body, cookies.join("|")) };
-    Resp { status, location, body }
-}
-
-fn cookie_value(r: &Resp, name: &str) -> String {
-    let set = r.body.rsplit("<!--set-cookie:").next().unwrap();
-    set.split('|').find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap().to_string())).unwrap()
-}
-
-/// Signs `username` in through the sign-in form (the user must exist with the test password).
-pub async fn sign_in(app: &App, username: &str) -> Browser {
-    let page = send(app, "GET", "/login", "", None).await;
-    let login = cookie_value(&page, "nansen_login");
-    let form = format!("username={}&password={}&code=&next=%2F&login_csrf={login}", enc(username), enc(support::TEST_PASSWORD));
-    let r = send(app, "POST", "/login", &format!("nansen_login={login}"), Some(form)).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "sign-in of {username} failed: {}", r.body);
-    let cookie = format!("nansen_session={}", cookie_value(&r, "nansen_session"));
-    let home = send(app, "GET", "/", &cookie, None).await;
-    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
-    let csrf = home.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    Browser { username: username.to_string(), cookie, csrf }
-}
-
-/// A user with `roles` in every operation, signed in.
-pub async fn browser(app: &App, username: &str, roles: &[Role]) -> Browser {
-    support::token_for(&app.state, username, roles, None).await;
-    sign_in(app, username).await
-}
-
-impl Browser {
-    /// Signs in again: sessions end when the test clock moves days ahead.
-    pub async fn again(&mut self, app: &App) {
-        *self = sign_in(app, &self.username).await;
-    }
-    pub async fn get(&self, app: &App, path: &str) -> Resp {
-        send(app, "GET", path, &self.cookie, None).await
-    }
-    /// Posts a form with the session's CSRF token.
-    pub async fn post(&self, app: &App, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut f = format!("csrf={}", enc(&self.csrf));
-        for (k, v) in fields {
-            f.push_str(&format!("&{}={}", enc(k), enc(v)));
-        }
-        send(app, "POST", path, &self.cookie, Some(f)).await
-    }
-}
 
 /// The claim's current version, as the page's forms carry it.
 fn version_of(page: &str) -> String {

@@ -434,6 +434,27 @@ pub enum StageKind {
     Revoked,
 }
 
+impl StageKind {
+    /// Every stage, in procedural order.
+    pub const ALL: [StageKind; 15] = [
+        StageKind::Lodged,
+        StageKind::RegisteredForRsd,
+        StageKind::InterviewScheduled,
+        StageKind::Interviewed,
+        StageKind::AssessmentDrafted,
+        StageKind::Reviewed,
+        StageKind::Decided,
+        StageKind::Notified,
+        StageKind::AppealLodged,
+        StageKind::AppealDecided,
+        StageKind::Final,
+        StageKind::Closed,
+        StageKind::Ceased,
+        StageKind::Cancelled,
+        StageKind::Revoked,
+    ];
+}
+
 impl std::fmt::Display for StageKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = match self {
@@ -780,6 +801,31 @@ pub enum ActionKind {
     Cancel,
     /// See [`Action::Revoke`].
     Revoke,
+}
+
+impl ActionKind {
+    /// Every kind of step, in procedural order.
+    pub const ALL: [ActionKind; 19] = [
+        ActionKind::RegisterForRsd,
+        ActionKind::ScheduleInterview,
+        ActionKind::RecordInterview,
+        ActionKind::DraftAssessment,
+        ActionKind::Review,
+        ActionKind::Decide,
+        ActionKind::RecognisePrimaFacie,
+        ActionKind::Notify,
+        ActionKind::LodgeAppeal,
+        ActionKind::DecideAppeal,
+        ActionKind::NotifyAppealDecision,
+        ActionKind::Finalise,
+        ActionKind::Withdraw,
+        ActionKind::Close,
+        ActionKind::Reopen,
+        ActionKind::ChangeTrack,
+        ActionKind::Cease,
+        ActionKind::Cancel,
+        ActionKind::Revoke,
+    ];
 }
 
 impl std::fmt::Display for ActionKind {
@@ -2097,27 +2143,6 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [ActionKind; 19] = [
-        ActionKind::RegisterForRsd,
-        ActionKind::ScheduleInterview,
-        ActionKind::RecordInterview,
-        ActionKind::DraftAssessment,
-        ActionKind::Review,
-        ActionKind::Decide,
-        ActionKind::RecognisePrimaFacie,
-        ActionKind::Notify,
-        ActionKind::LodgeAppeal,
-        ActionKind::DecideAppeal,
-        ActionKind::NotifyAppealDecision,
-        ActionKind::Finalise,
-        ActionKind::Withdraw,
-        ActionKind::Close,
-        ActionKind::Reopen,
-        ActionKind::ChangeTrack,
-        ActionKind::Cease,
-        ActionKind::Cancel,
-        ActionKind::Revoke,
-    ];
 
     /// One reachable state per stage (and per track where the track changes what is allowed).
     fn one_state_per_stage() -> Vec<(ClaimState, DateTime<Utc>)> {
@@ -2166,7 +2191,7 @@ mod tests {
         let mut refused = 0;
         for (state, now) in one_state_per_stage() {
             let allowed = rules.allowed_actions(&state);
-            for kind in ALL_ACTIONS {
+            for kind in ActionKind::ALL {
                 let result = rules.apply(&state, &sample(kind, now), &ctx("senior.x", Role::SeniorProtectionOfficer, now + chrono::Duration::days(1)));
                 if allowed.contains(&kind) {
                     continue; // legal transitions are covered by the path tests above

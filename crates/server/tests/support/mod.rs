@@ -1,6 +1,8 @@
 //! Shared by the server's integration tests: the app on a test database with a clock that tests move.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod browser;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, Utc};
