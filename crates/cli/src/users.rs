@@ -34,6 +34,10 @@ pub enum UserCmd {
         /// shows them people who are citizens of that State.
         #[arg(long)]
         affiliation: Option<String>,
+        /// Inside their operations, show the user only the cases (households) assigned to them
+        /// (assign with `POST /api/v1/households/{id}/assignments`).
+        #[arg(long)]
+        assigned_only: bool,
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -70,6 +74,10 @@ pub enum UserCmd {
         /// Turn the TOTP second factor on (prints the secret once) or off.
         #[arg(long, value_parser = ["enable", "disable"])]
         totp: Option<String>,
+        /// Limit the user to the cases assigned to them (true), or open every case of their
+        /// operations to them (false).
+        #[arg(long)]
+        assigned_only: Option<bool>,
     },
 }
 
@@ -117,7 +125,7 @@ async fn scope(store: &AnyStore, codes: &[String]) -> Result<OperationScope> {
 pub async fn run(store: &AnyStore, cmd: UserCmd) -> Result<()> {
     let accounts = store.accounts();
     match cmd {
-        UserCmd::Create { username, name, roles, operations, affiliation, password_stdin } => {
+        UserCmd::Create { username, name, roles, operations, affiliation, assigned_only, password_stdin } => {
             let username = Username::parse(&username).map_err(|e| anyhow::anyhow!(e.message))?;
             let roles = roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>, _>>().map_err(|e| anyhow::anyhow!(e.message))?;
             let roles = Roles::parse(&roles).map_err(|e| anyhow::anyhow!(e.message))?;
@@ -130,7 +138,7 @@ pub async fn run(store: &AnyStore, cmd: UserCmd) -> Result<()> {
             let pw = NewPassword::parse(&password, &username).map_err(|e| anyhow::anyhow!(e.message))?;
             let hash = auth::hash_password(pw.expose()).map_err(anyhow::Error::msg)?;
             let operations = scope(store, &operations).await?;
-            let u = accounts.create_user(NewUser { username, display_name: name, password_hash: hash, roles, operations, affiliation }, cli_entry("user.create")).await?;
+            let u = accounts.create_user(NewUser { username, display_name: name, password_hash: hash, roles, operations, affiliation, assigned_only }, cli_entry("user.create")).await?;
             println!("Created {} ({}) with roles {}.", u.username, u.display_name, u.roles.as_slice().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "));
             if generated {
                 println!("Initial password (shown once): {password}");
@@ -146,7 +154,7 @@ pub async fn run(store: &AnyStore, cmd: UserCmd) -> Result<()> {
                     OperationScope::All => "all operations".to_string(),
                     OperationScope::Only(v) => format!("{} operation(s)", v.len()),
                 };
-                let flags = [u.disabled.then_some("disabled"), u.totp_enabled.then_some("TOTP"), u.locked_until.filter(|t| *t > Utc::now().timestamp()).map(|_| "locked")];
+                let flags = [u.disabled.then_some("disabled"), u.assigned_only.then_some("assigned cases only"), u.totp_enabled.then_some("TOTP"), u.locked_until.filter(|t| *t > Utc::now().timestamp()).map(|_| "locked")];
                 let flags: Vec<&str> = flags.into_iter().flatten().collect();
                 println!(
                     "{:<24} {:<28} {:<50} {}{}",
@@ -169,9 +177,9 @@ pub async fn run(store: &AnyStore, cmd: UserCmd) -> Result<()> {
             println!("{token}");
             eprintln!("API token for {} ({name}), valid {days} days. Send it as `Authorization: Bearer <token>`. It is shown only now.", u.username);
         }
-        UserCmd::Set { username, disable, enable, unlock, password_stdin, totp } => {
+        UserCmd::Set { username, disable, enable, unlock, password_stdin, totp, assigned_only } => {
             let u = find(&accounts, &username).await?;
-            let mut change = UserChange { unlock, ..Default::default() };
+            let mut change = UserChange { unlock, assigned_only, ..Default::default() };
             if disable {
                 change.disabled = Some(true);
             } else if enable {
@@ -227,7 +235,7 @@ pub async fn demo_accounts(store: &AnyStore) -> Result<Vec<(String, Role)>> {
         let roles = Roles::parse(&[role]).map_err(|e| anyhow::anyhow!(e.message))?;
         accounts
             .create_user(
-                NewUser { username, display_name: display.into(), password_hash: hash.clone(), roles, operations: OperationScope::All, affiliation },
+                NewUser { username, display_name: display.into(), password_hash: hash.clone(), roles, operations: OperationScope::All, affiliation, assigned_only: false },
                 AccessEntry { actor: "demo".into(), ..cli_entry("user.create") },
             )
             .await?;

@@ -310,7 +310,7 @@ async fn import_checks_for_duplicates_and_queues_them() {
 
     let store = nansen_store::SqliteStore::open(&db).await.unwrap();
     let op = store.operations().await.unwrap()[0].id;
-    let queue = store.duplicates(op, Some(DuplicateStatus::Open), 50, 0).await.unwrap();
+    let queue = store.duplicates(op, None, Some(DuplicateStatus::Open), 50, 0).await.unwrap();
     assert_eq!(queue.total, 1);
     let d = &queue.items[0];
     assert_eq!(d.found_by, "import");

@@ -114,10 +114,13 @@ pub enum Permission {
     /// Read agreements and their transfer logs, and send personal data to a third party under a
     /// recorded agreement (only its fields; never to the authorities of a person's country of origin).
     SharingTransfer,
+    /// Assign cases (households) to staff, end assignments, and see who a case is assigned to. A
+    /// user whose account is limited to assigned cases sees nothing else of their operations.
+    CaseAssign,
 }
 
 /// Every permission, in a fixed order.
-pub const PERMISSIONS: [Permission; 23] = [
+pub const PERMISSIONS: [Permission; 24] = [
     Permission::OperationRead,
     Permission::OperationAdmin,
     Permission::RegistryRead,
@@ -141,6 +144,7 @@ pub const PERMISSIONS: [Permission; 23] = [
     Permission::AuditRead,
     Permission::SharingAdmin,
     Permission::SharingTransfer,
+    Permission::CaseAssign,
 ];
 
 impl Role {
@@ -211,6 +215,7 @@ impl Role {
                 P::JurisdictionWrite,
                 P::SharingAdmin,
                 P::SharingTransfer,
+                P::CaseAssign,
             ],
             Role::ResettlementOfficer => &[P::OperationRead, P::RegistryRead, P::ClaimRead, P::ProtectionRead, P::StatusRead, P::Repatriation, P::JurisdictionRead, P::SharingTransfer],
             Role::Supervisor => &[
@@ -307,6 +312,7 @@ impl Permission {
             Permission::AuditRead => "audit_read",
             Permission::SharingAdmin => "sharing_admin",
             Permission::SharingTransfer => "sharing_transfer",
+            Permission::CaseAssign => "case_assign",
         }
     }
 }

@@ -143,6 +143,7 @@ impl Browser {
                     roles: Roles::parse(roles).map_err(|e| anyhow!("{e}"))?,
                     operations: OperationScope::All,
                     affiliation: None,
+                    assigned_only: false,
                 },
                 entry,
             )

@@ -162,6 +162,8 @@ pub struct UserDto {
     pub operations: Vec<String>,
     /// The State a third-party user acts for.
     pub affiliation: Option<String>,
+    /// Inside their operations, the user sees only the cases assigned to them.
+    pub assigned_only: bool,
     /// Second factor on.
     pub totp_enabled: bool,
     /// Disabled.
@@ -184,6 +186,7 @@ impl From<&User> for UserDto {
                 OperationScope::Only(v) => v.iter().map(|o| o.to_string()).collect(),
             },
             affiliation: u.affiliation.map(|a| a.to_string()),
+            assigned_only: u.assigned_only,
             totp_enabled: u.totp_enabled,
             disabled: u.disabled,
             locked_until: u.locked_until,
@@ -318,6 +321,9 @@ pub struct NewUserRequest {
     pub operations: Vec<String>,
     /// For a user acting for a State: its ISO3 code.
     pub affiliation: Option<String>,
+    /// Limit the user to the cases assigned to them inside their operations (default: every case).
+    #[serde(default)]
+    pub assigned_only: bool,
 }
 
 fn parse_roles(raw: &[String], e: &mut ValidationErrors) -> Option<Roles> {
@@ -365,7 +371,7 @@ pub(crate) async fn create_user(State(s): State<AppState>, ip: ClientIp, p: Prin
     };
     let (username, password, roles, scope, affiliation) = e.finish(|| Some((username?, password?, roles?, scope?, affiliation?)))?;
     let hash = auth::hash_password(password.expose()).map_err(|x| ApiError::field("password", "hash_failed", x))?;
-    let new = NewUser { username, display_name: display, password_hash: hash, roles, operations: scope, affiliation };
+    let new = NewUser { username, display_name: display, password_hash: hash, roles, operations: scope, affiliation, assigned_only: req.assigned_only };
     let u = s.accounts.create_user(new, entry(&s, &p, "user.create", &ip)).await?;
     Ok((StatusCode::CREATED, Json(UserDto::from(&u))))
 }
@@ -385,6 +391,8 @@ pub struct UserUpdateRequest {
     pub operations: Option<Vec<String>>,
     /// Disable or enable the account (disabling revokes its sessions and tokens).
     pub disabled: Option<bool>,
+    /// Limit the user to assigned cases (true) or open every case of their operations to them (false).
+    pub assigned_only: Option<bool>,
     /// Set a new password (revokes sessions and tokens).
     pub password: Option<String>,
     /// Clear a lockout after failed sign-ins.
@@ -450,6 +458,7 @@ pub(crate) async fn update_user(State(s): State<AppState>, ip: ClientIp, p: Prin
         roles: roles.flatten(),
         operations: scope.flatten(),
         disabled: req.disabled,
+        assigned_only: req.assigned_only,
         password_hash: hash,
         totp_secret: totp.clone(),
         unlock: req.unlock,

@@ -57,7 +57,8 @@ pub fn routes() -> Router<AppState> {
         crate::account_api::access_log,
         crate::duplicates_api::check, crate::duplicates_api::list, crate::duplicates_api::get_duplicate, crate::duplicates_api::dismiss,
         crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge,
-        crate::sharing_api::list, crate::sharing_api::create, crate::sharing_api::one, crate::sharing_api::revoke, crate::sharing_api::transfer
+        crate::sharing_api::list, crate::sharing_api::create, crate::sharing_api::one, crate::sharing_api::revoke, crate::sharing_api::transfer,
+        crate::assignment_api::list, crate::assignment_api::assign, crate::assignment_api::end
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -75,7 +76,8 @@ pub fn routes() -> Router<AppState> {
         crate::duplicates_api::DuplicatePage, crate::duplicates_api::DuplicateViewDto, crate::duplicates_api::DuplicateSideDto,
         crate::duplicates_api::DecisionRequest,
         crate::sharing_api::AgreementDto, crate::sharing_api::TransferDto, crate::sharing_api::RevokeRequest, crate::sharing_api::TransferRequest,
-        crate::sharing_api::TransferResult, crate::sharing_api::RefusedDto, nansen_domain::sharing::AgreementInput, nansen_domain::sharing::SharedField
+        crate::sharing_api::TransferResult, crate::sharing_api::RefusedDto, nansen_domain::sharing::AgreementInput, nansen_domain::sharing::SharedField,
+        crate::assignment_api::AssignmentDto, crate::assignment_api::AssignRequest, crate::assignment_api::EndAssignmentRequest
     )),
     modifiers(&Security),
     tags(
@@ -84,7 +86,7 @@ pub fn routes() -> Router<AppState> {
         (name = "procedure", description = "Refugee status determination: claims, steps, assessments"),
         (name = "protection", description = "Protection records, the non-refoulement guard and removals"),
         (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
-        (name = "accounts", description = "Users, roles, tokens and the access log"),
+        (name = "accounts", description = "Users, roles, tokens, case assignment and the access log"),
         (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo"),
         (name = "sharing", description = "Data-sharing agreements with third parties, and the logged transfers made under them")
     ),
@@ -415,7 +417,7 @@ async fn register_household(
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
-    let (r, duplicates) = register(&s, op, household, meta(&s, &p, None)?).await?;
+    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
@@ -423,10 +425,10 @@ async fn register_household(
 /// Registers a parsed household in `op` (the one path of the API and the registration page): one
 /// transaction with its history events, then the duplicate check of the new members, whose likely
 /// duplicates are queued for review and returned.
-pub(crate) async fn register(s: &AppState, op: OperationId, household: NewHousehold, m: Meta) -> ApiResult<(nansen_store::Registered, Vec<crate::duplicates_api::DuplicateMatchDto>)> {
+pub(crate) async fn register(s: &AppState, p: &Principal, op: OperationId, household: NewHousehold, m: Meta) -> ApiResult<(nansen_store::Registered, Vec<crate::duplicates_api::DuplicateMatchDto>)> {
     let r = s.store.register_household(op, household, m.clone()).await?;
     let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
-    let duplicates = crate::duplicates_api::after_registration(s, op, &r.view, &new, &m).await?;
+    let duplicates = crate::duplicates_api::after_registration(s, p, op, &r.view, &new, &m).await?;
     Ok((r, duplicates))
 }
 
@@ -442,7 +444,7 @@ async fn register_person(
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let (r, duplicates) = register(&s, op, household, meta(&s, &p, None)?).await?;
+    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?).await?;
     Ok((StatusCode::CREATED, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 
@@ -507,7 +509,7 @@ async fn add_member(
     let m = meta(&s, &p, req.reason.as_deref())?;
     let added = s.store.add_member(hid, req.version, rel, person, m.clone()).await?;
     if let Some(view) = s.store.household(hid).await? {
-        crate::duplicates_api::after_registration(&s, added.operation_id, &view, &[added.id], &m).await?;
+        crate::duplicates_api::after_registration(&s, &p, added.operation_id, &view, &[added.id], &m).await?;
     }
     Ok((StatusCode::CREATED, Json(PersonDto::view(&added, &p))).into_response())
 }
@@ -555,6 +557,7 @@ pub(crate) fn search_query(p: &SearchParams) -> ApiResult<SearchQuery> {
         name,
         case_number,
         document_number: nonempty(&p.document_number),
+        assigned_to: None,
         limit: num("limit", &p.limit, 50, MAX_PAGE)?.max(1),
         offset: num("offset", &p.offset, 0, 1_000_000)?,
     })
@@ -607,16 +610,29 @@ async fn person_history(State(s): State<AppState>, p: Principal, Path(id): Path<
 pub(crate) async fn load_person(s: &AppState, p: &Principal, id: &str) -> ApiResult<PersonRecord> {
     let pid: PersonId = parse_id("person", id)?;
     let person = s.store.person(pid).await?.ok_or_else(|| not_found("person", id))?;
-    p.scope(person.operation_id, "person", id)?;
+    p.scope_case(person.operation_id, person.household_id, "person", id)?;
     p.disclosure(&person.details.citizenship, "person", id)?;
     Ok(person)
+}
+
+/// For a user limited to assigned cases: Ok only when every person named is registered in one of
+/// those cases, else the same 404 as a missing `kind` (a record naming anyone else stays hidden,
+/// and they cannot name anyone else in a request). Always Ok for other users.
+pub(crate) async fn scope_persons(s: &AppState, p: &Principal, persons: Vec<PersonId>, kind: &'static str, id: &str) -> ApiResult<()> {
+    let Some(cases) = &p.cases else { return Ok(()) };
+    for pid in persons {
+        if !s.store.person(pid).await?.is_some_and(|x| cases.contains(&x.household_id)) {
+            return Err(not_found(kind, id));
+        }
+    }
+    Ok(())
 }
 
 /// A household the user may see (see [`load_person`]; every member is checked).
 pub(crate) async fn load_household(s: &AppState, p: &Principal, id: &str) -> ApiResult<HouseholdView> {
     let hid: HouseholdId = parse_id("household", id)?;
     let v = s.store.household(hid).await?.ok_or_else(|| not_found("household", id))?;
-    p.scope(v.household.operation_id, "household", id)?;
+    p.scope_case(v.household.operation_id, v.household.id, "household", id)?;
     for m in &v.members {
         p.disclosure(&m.details.citizenship, "household", id)?;
     }
@@ -626,6 +642,7 @@ pub(crate) async fn load_household(s: &AppState, p: &Principal, id: &str) -> Api
 /// A search limited to the user's operations: a user of one operation searches it; a user of several
 /// names one; an operation outside the scope is refused like a missing one.
 pub(crate) fn scoped_search(p: &Principal, mut q: SearchQuery) -> ApiResult<SearchQuery> {
+    q.assigned_to = p.assigned_to();
     match (&p.user.operations, q.operation) {
         (_, Some(op)) => p.scope(op, "operation", &op.to_string())?,
         (nansen_store::accounts::OperationScope::All, None) => {}

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::DateTime;
 use nansen_domain::access::{Permission, Role};
 use nansen_domain::convention::procedure::{ActionKind, Role as ProcedureRole};
-use nansen_domain::{Actor, OperationId};
+use nansen_domain::{Actor, HouseholdId, OperationId};
 use nansen_store::accounts::{AccessEntry, Accounts, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -92,6 +92,9 @@ pub struct Principal {
     pub via: Via,
     /// The language of this request's pages.
     pub locale: crate::i18n::Locale,
+    /// For a user limited to assigned cases: the households assigned to them, read when the request
+    /// began. `None` for everyone else.
+    pub cases: Option<std::sync::Arc<std::collections::HashSet<HouseholdId>>>,
 }
 
 impl Principal {
@@ -115,6 +118,26 @@ impl Principal {
         } else {
             Err(ApiError::Store(nansen_store::StoreError::NotFound { kind, id: id.to_string() }))
         }
+    }
+    /// Ok when the case (household) `household` of operation `op` is inside the user's scope: their
+    /// operations and, for a user limited to assigned cases, the cases assigned to them. Otherwise
+    /// the same 404 as a missing record.
+    pub fn scope_case(&self, op: OperationId, household: HouseholdId, kind: &'static str, id: &str) -> ApiResult<()> {
+        self.scope(op, kind, id)?;
+        match &self.cases {
+            Some(cases) if !cases.contains(&household) => Err(ApiError::Store(nansen_store::StoreError::NotFound { kind, id: id.to_string() })),
+            _ => Ok(()),
+        }
+    }
+    /// True when the user may see this person at all: in their scope (operations, assigned cases)
+    /// and not a citizen of the State they act for.
+    pub fn may_see(&self, person: &nansen_store::PersonRecord) -> bool {
+        self.scope_case(person.operation_id, person.household_id, "person", "").is_ok() && self.disclosure(&person.details.citizenship, "person", "").is_ok()
+    }
+    /// The user whose assigned cases bound every list this user reads (`None`: every case of their
+    /// operations).
+    pub fn assigned_to(&self) -> Option<Uuid> {
+        self.cases.as_ref().map(|_| self.user.id)
     }
     /// Ok unless the user acts for a State whose citizen the person is: data of a person never reach
     /// the authorities of the country they fled. The answer is the same 404 as for a missing record.
@@ -482,7 +505,7 @@ async fn authenticate(s: &AppState, headers: &HeaderMap, now: i64) -> Result<Opt
         let v = v.to_str().map_err(|_| ApiError::Unauthenticated)?;
         let token = v.strip_prefix("Bearer ").map(str::trim).ok_or(ApiError::Unauthenticated)?;
         return match s.accounts.token(&token_hash(token), now).await? {
-            Some((t, user)) => Ok(Some(Principal { user, via: Via::Token(t.id), locale: crate::i18n::Locale::of_request(headers) })),
+            Some((t, user)) => Ok(Some(principal(s, user, Via::Token(t.id), headers).await?)),
             None => Err(ApiError::Unauthenticated),
         };
     }
@@ -493,10 +516,16 @@ async fn authenticate(s: &AppState, headers: &HeaderMap, now: i64) -> Result<Opt
             if now - session.last_seen >= 60 {
                 s.accounts.touch_session(&h, now).await?;
             }
-            Ok(Some(Principal { user, via: Via::Session { id_hash: h, csrf: session.csrf }, locale: crate::i18n::Locale::of_request(headers) }))
+            Ok(Some(principal(s, user, Via::Session { id_hash: h, csrf: session.csrf }, headers).await?))
         }
         None => Ok(None),
     }
+}
+
+/// The principal of an authenticated request, with the cases assigned to a user limited to them.
+async fn principal(s: &AppState, user: User, via: Via, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let cases = if user.assigned_only { Some(std::sync::Arc::new(s.accounts.assigned_cases(user.id).await?.into_iter().collect())) } else { None };
+    Ok(Principal { user, via, locale: crate::i18n::Locale::of_request(headers), cases })
 }
 
 fn is_write(m: &Method) -> bool {

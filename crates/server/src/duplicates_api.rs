@@ -262,9 +262,21 @@ async fn queue(store: &AnyStore, op: OperationId, found: &mut [DuplicateMatchDto
     }
 }
 
+/// The matches `pr` may see: candidates in their scope (operations, assigned cases), never a citizen
+/// of the State they act for. The others stay in the review queue for those who may see them.
+async fn visible_to(s: &AppState, pr: &Principal, found: Vec<DuplicateMatchDto>) -> ApiResult<Vec<DuplicateMatchDto>> {
+    let mut out = Vec::with_capacity(found.len());
+    for d in found {
+        if s.store.person(PersonId::from_uuid(d.candidate_id)).await?.is_some_and(|x| pr.may_see(&x)) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
 /// After a household (or a member) was registered: checks each new person against the registry,
-/// adds them to the index, and queues the likely duplicates. Returns them.
-pub(crate) async fn after_registration(s: &AppState, op: OperationId, view: &HouseholdView, new: &[PersonId], meta: &Meta) -> ApiResult<Vec<DuplicateMatchDto>> {
+/// adds them to the index, and queues the likely duplicates. Returns those `pr` may see.
+pub(crate) async fn after_registration(s: &AppState, pr: &Principal, op: OperationId, view: &HouseholdView, new: &[PersonId], meta: &Meta) -> ApiResult<Vec<DuplicateMatchDto>> {
     let cell = s.duplicates.get(&s.store, op).await?;
     let address = view.household.details.address.as_ref().map(|a| a.to_string());
     let members: Vec<(usize, &PersonRecord)> = view.members.iter().enumerate().filter(|(_, m)| new.contains(&m.id)).collect();
@@ -281,7 +293,7 @@ pub(crate) async fn after_registration(s: &AppState, op: OperationId, view: &Hou
     let own: Vec<PersonId> = view.members.iter().map(|m| m.id).collect();
     let mut found = describe(&s.store, found, &own).await?;
     queue(&s.store, op, &mut found, "registration", meta).await;
-    Ok(found)
+    visible_to(s, pr, found).await
 }
 
 /// After a person's biodata changed: the index learns the new version (the old one stays until the
@@ -342,8 +354,8 @@ async fn check(State(s): State<AppState>, pr: Principal, Path(op): Path<String>,
         _ => return Err(ApiError::field("person", "one_of", "send either a person or a household to check, not both and not neither")),
     };
     let op = operation_exists(&s, &pr, &op).await?;
-    let (duplicates, registry_size) = check_members(&s, op, &members, address.as_deref()).await?;
-    Ok(Json(DuplicateCheckDto { duplicates, registry_size }))
+    let (found, registry_size) = check_members(&s, op, &members, address.as_deref()).await?;
+    Ok(Json(DuplicateCheckDto { duplicates: visible_to(&s, &pr, found).await?, registry_size }))
 }
 
 /// The check before saving (the API's duplicate check and the registration page): the likely
@@ -466,7 +478,7 @@ async fn list(State(s): State<AppState>, pr: Principal, Path(op): Path<String>, 
     let limit = num("limit", &p.limit, 50, MAX_PAGE)?.max(1);
     let offset = num("offset", &p.offset, 0, 1_000_000)?;
     let op = operation_exists(&s, &pr, &op).await?;
-    let page = s.store.duplicates(op, status, limit, offset).await?;
+    let page = s.store.duplicates(op, pr.assigned_to(), status, limit, offset).await?;
     Ok(Json(DuplicatePage { items: page.items.iter().map(DuplicateDto::from).collect(), total: page.total, limit: page.limit, offset: page.offset }))
 }
 
@@ -511,6 +523,7 @@ pub(crate) async fn load_duplicate(s: &AppState, pr: &Principal, id: &str) -> Ap
     let did: DuplicateId = parse_id("proposed duplicate", id)?;
     let d = s.store.duplicate(did).await?.ok_or_else(|| not_found("proposed duplicate", id))?;
     pr.scope(d.operation_id, "proposed duplicate", id)?;
+    crate::api::scope_persons(s, pr, vec![d.person_a, d.person_b], "proposed duplicate", id).await?;
     Ok(d)
 }
 

@@ -217,7 +217,7 @@ async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::Operati
             if !takes(action, whose) {
                 continue;
             }
-            let page = s.store.claims_in_stages(ops, stages, false, QUEUE_ITEMS, 0).await?;
+            let page = s.store.claims_in_stages(ops, pr.assigned_to(), stages, false, QUEUE_ITEMS, 0).await?;
             let lines = crate::pages_rsd::claim_lines(s, pr, &page.items, tr).await?;
             let filter = stages.iter().map(crate::pages_rsd::code).collect::<Vec<_>>().join(",");
             out.push(Queue {
@@ -239,7 +239,7 @@ async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::Operati
         let today = now.date_naive();
         let week = today + chrono::Duration::days(7);
         let cap = nansen_store::MAX_QUEUE_PAGE;
-        let candidates = s.store.claims_notified_since(ops, now - chrono::Duration::days(window + 1), cap).await?;
+        let candidates = s.store.claims_notified_since(ops, pr.assigned_to(), now - chrono::Duration::days(window + 1), cap).await?;
         let mut due: Vec<(chrono::NaiveDate, nansen_store::ClaimRecord)> = candidates
             .iter()
             .filter_map(|c| match c.state.stage() {
@@ -264,7 +264,7 @@ async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::Operati
     if pr.may(Permission::DuplicateReview) {
         let mut count = 0;
         for op in ops {
-            count += s.store.duplicates(*op, Some(nansen_store::DuplicateStatus::Open), 1, 0).await?.total;
+            count += s.store.duplicates(*op, pr.assigned_to(), Some(nansen_store::DuplicateStatus::Open), 1, 0).await?.total;
         }
         out.push(Queue {
             id: "queue-duplicates",
@@ -277,7 +277,7 @@ async fn work_queues(s: &AppState, pr: &Principal, ops: &[nansen_domain::Operati
         });
     }
     if pr.may(Permission::RemovalRead) {
-        let page = s.store.removal_requests(ops, true, QUEUE_ITEMS, 0).await?;
+        let page = s.store.removal_requests(ops, pr.assigned_to(), true, QUEUE_ITEMS, 0).await?;
         out.push(Queue {
             id: "queue-removals",
             title: tr.t("queue-removals"),

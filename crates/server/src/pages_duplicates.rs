@@ -203,12 +203,12 @@ async fn queue_page(s: &AppState, pr: &Principal, q: QueueQuery) -> Result<Queue
     let mut all = 0;
     let link = |st: &str, offset: u32| format!("/duplicates?operation={}&status={}&offset={offset}", enc(&op.to_string()), st);
     for st in STATUSES {
-        let count = s.store.duplicates(op, Some(st), 1, 0).await?.total;
+        let count = s.store.duplicates(op, pr.assigned_to(), Some(st), 1, 0).await?.total;
         all += count;
         page.tabs.push(Tab { status: st.as_str(), count, current: status == Some(st), href: link(st.as_str(), 0) });
     }
     page.tabs.push(Tab { status: "all", count: all, current: status.is_none(), href: link("all", 0) });
-    let found = s.store.duplicates(op, status, QUEUE_PAGE, offset).await?;
+    let found = s.store.duplicates(op, pr.assigned_to(), status, QUEUE_PAGE, offset).await?;
     for d in &found.items {
         // Two reads per pair, bounded by the page size.
         let (Some(a), Some(b)) = (s.store.person(d.person_a).await?, s.store.person(d.person_b).await?) else { continue };

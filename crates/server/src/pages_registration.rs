@@ -688,7 +688,7 @@ async fn submit(State(s): State<AppState>, pr: Principal, RawForm(body): RawForm
     });
     let saved = async {
         let m = meta(&s, &pr, reason.as_deref())?;
-        crate::api::register(&s, op, household, m).await
+        crate::api::register(&s, &pr, op, household, m).await
     }
     .await;
     match saved {
@@ -724,7 +724,7 @@ async fn visible(s: &AppState, pr: &Principal, tr: &Tr, found: Vec<DuplicateMatc
     let mut out = Vec::new();
     for d in found {
         let Some(p) = s.store.person(PersonId::from_uuid(d.candidate_id)).await? else { continue };
-        if pr.disclosure(&p.details.citizenship, "person", "").is_err() || !pr.user.operations.includes(p.operation_id) {
+        if !pr.may_see(&p) {
             continue;
         }
         out.push((

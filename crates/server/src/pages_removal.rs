@@ -132,7 +132,7 @@ async fn list_page(s: &AppState, pr: &Principal, open_only: bool, offset: u32, v
     let tr = chrome.tr;
     let ops = user_operations(s, pr).await?;
     let ids: Vec<_> = ops.iter().map(|o| o.id).collect();
-    let page = s.store.removal_requests(&ids, open_only, REMOVALS_PAGE, offset).await?;
+    let page = s.store.removal_requests(&ids, pr.assigned_to(), open_only, REMOVALS_PAGE, offset).await?;
     let rows = page
         .items
         .iter()
@@ -315,7 +315,7 @@ async fn verdicts(s: &AppState, pr: &Principal, evals: &[&EvaluationRecord], exe
     for e in evals {
         // Names only for users who may read the registry, and never a citizen's to their State.
         let person = if registry { s.store.person(e.person_id).await? } else { None };
-        let visible = person.filter(|p| pr.scope(p.operation_id, "person", "").is_ok() && pr.disclosure(&p.details.citizenship, "person", "").is_ok());
+        let visible = person.filter(|p| pr.may_see(p));
         let refusals = e.verdict["refusals"]
             .as_array()
             .map(|a| {

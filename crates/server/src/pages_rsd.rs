@@ -206,7 +206,7 @@ async fn claims_list(State(s): State<AppState>, pr: Principal, Query(q): Query<C
     let tr = chrome.tr;
     let r: Result<Response, ApiError> = async {
         let ops: Vec<_> = user_operations(&s, &pr).await?.into_iter().map(|o| o.id).collect();
-        let counts = s.store.claim_stage_counts(&ops).await?;
+        let counts = s.store.claim_stage_counts(&ops, pr.assigned_to()).await?;
         // One stage, or several separated by commas (the home page's queues link to theirs).
         let mut stages: Vec<StageKind> = Vec::new();
         let mut error = String::new();
@@ -220,7 +220,7 @@ async fn claims_list(State(s): State<AppState>, pr: Principal, Query(q): Query<C
             stages.clear();
         }
         let offset = q.offset.unwrap_or(0);
-        let page = s.store.claims_in_stages(&ops, &stages, true, CLAIMS_PAGE, offset).await?;
+        let page = s.store.claims_in_stages(&ops, pr.assigned_to(), &stages, true, CLAIMS_PAGE, offset).await?;
         let rows = claim_lines(&s, &pr, &page.items, &tr).await?;
         let stage = stages.iter().map(code).collect::<Vec<_>>().join(",");
         let link = |o: u32| format!("/claims?stage={stage}&offset={o}");

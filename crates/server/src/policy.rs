@@ -116,6 +116,10 @@ pub const POLICY: &[Rule] = &[
     needs("GET", "/api/v1/agreements/{id}", P::SharingTransfer),
     needs("POST", "/api/v1/agreements/{id}/revoke", P::SharingAdmin),
     reads("POST", "/api/v1/agreements/{id}/transfers", P::SharingTransfer),
+    // Case assignment: who works on which case (users limited to assigned cases see only theirs).
+    needs("GET", "/api/v1/households/{id}/assignments", P::CaseAssign),
+    needs("POST", "/api/v1/households/{id}/assignments", P::CaseAssign),
+    needs("POST", "/api/v1/assignments/{id}/end", P::CaseAssign),
     // Staff pages: registration of a household (with the duplicate check before saving) and the
     // duplicate review queue with its comparison page and decisions.
     needs("GET", "/register", P::RegistryWrite),

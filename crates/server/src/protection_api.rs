@@ -392,6 +392,7 @@ pub(crate) async fn request_removal_of(s: &AppState, p: &Principal, op: &str, ki
     for x in named {
         let x = PersonId::from_uuid(x);
         if !persons.contains(&x) {
+            crate::api::scope_persons(s, p, vec![x], "person", &x.to_string()).await?;
             persons.push(x);
         }
     }
@@ -423,6 +424,7 @@ pub(crate) async fn load_removal(s: &AppState, p: &Principal, id: &str) -> ApiRe
     let rid: RemovalId = parse_id("removal", id)?;
     let r = s.store.removal(rid).await?.ok_or_else(|| not_found("removal", id))?;
     p.scope(r.operation_id, "removal", id)?;
+    crate::api::scope_persons(s, p, r.evaluations.iter().map(|e| e.person_id).collect(), "removal", id).await?;
     Ok(r)
 }
 
@@ -552,6 +554,9 @@ pub(crate) async fn request_repatriation(State(s): State<AppState>, Path(op): Pa
     let verdicts = evaluate_voluntary_repatriation(&body.request, &GuardContext { today: m.at.date_naive() });
     let all_allowed = verdicts.iter().all(|(_, v)| v.allowed());
     let persons: Vec<PersonId> = body.request.participants.iter().map(|p| p.person()).collect();
+    for x in &persons {
+        crate::api::scope_persons(&s, &p, vec![*x], "person", &x.to_string()).await?;
+    }
     let record = serde_json::json!({
         "request": body.request,
         "verdicts": verdicts.iter().map(|(_, v)| v).collect::<Vec<_>>(),
@@ -567,6 +572,10 @@ pub(crate) async fn get_repatriation(State(s): State<AppState>, p: Principal, Pa
     let h = s.store.history(EntityKind::Repatriation, uid).await?;
     let e = h.into_iter().next().ok_or_else(|| not_found("repatriation", &id))?;
     p.scope(e.operation_id, "repatriation", &id)?;
+    if p.cases.is_some() {
+        let r = serde_json::from_value::<nansen_domain::convention::guard::VoluntaryRepatriation>(e.data["request"].clone()).map_err(|_| not_found("repatriation", &id))?;
+        crate::api::scope_persons(&s, &p, r.participants.iter().map(|x| x.person()).collect(), "repatriation", &id).await?;
+    }
     let all_allowed = e.data["all_allowed"].as_bool().unwrap_or(false);
     Ok(Json(RepatriationDto { id: uid, all_allowed, record: e.data }))
 }

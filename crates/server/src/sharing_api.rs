@@ -234,7 +234,7 @@ async fn transfer(State(s): State<AppState>, Path(id): Path<String>, p: Principa
     for (i, raw) in req.person_ids.iter().enumerate() {
         let pid: PersonId = parse_id("person", raw)?;
         let person = s.store.person(pid).await?.ok_or_else(|| not_found("person", raw))?;
-        p.scope(person.operation_id, "person", raw)?;
+        p.scope_case(person.operation_id, person.household_id, "person", raw)?;
         if person.operation_id != a.operation_id {
             e.push(format!("person_ids[{i}]"), nansen_domain::ParseError { code: "other_operation", message: "this person belongs to another operation than the agreement's".into() });
             continue;

@@ -146,6 +146,7 @@ async fn records_out_of_scope_answer_404(db: TestDb) {
                 roles: Roles::parse(&[Role::Supervisor]).unwrap(),
                 operations: OperationScope::Only(vec![other.parse().unwrap()]),
                 affiliation: None,
+                assigned_only: false,
             },
             entry.clone(),
         )

@@ -327,6 +327,7 @@ async fn scope_and_csrf(db: &TestDb) {
                 roles: Roles::parse(&[Role::EligibilityOfficer]).unwrap(),
                 operations: OperationScope::Only(vec![other.parse().unwrap()]),
                 affiliation: None,
+                assigned_only: false,
             },
             entry,
         )

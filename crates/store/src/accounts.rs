@@ -68,6 +68,8 @@ pub struct User {
     pub operations: OperationScope,
     /// The State a third-party user acts for (see [`NewUser::affiliation`]).
     pub affiliation: Option<Iso3>,
+    /// True when, inside their operations, the user sees only the cases assigned to them.
+    pub assigned_only: bool,
     /// True when sign-in needs a TOTP code too.
     pub totp_enabled: bool,
     /// A disabled account cannot sign in and its sessions and tokens stop working.
@@ -111,6 +113,8 @@ pub struct NewUser {
     /// For a user who acts for a State (a host-State liaison, a partner government): that State.
     /// Nansen never shows such a user data of a person whose country of origin is that State.
     pub affiliation: Option<Iso3>,
+    /// Limit the user to the cases assigned to them (see [`User::assigned_only`]).
+    pub assigned_only: bool,
 }
 
 /// A change to an account (absent fields stay as they are).
@@ -124,6 +128,8 @@ pub struct UserChange {
     pub operations: Option<OperationScope>,
     /// Disable (true) or enable (false).
     pub disabled: Option<bool>,
+    /// Limit the user to assigned cases (true) or let them see every case of their operations (false).
+    pub assigned_only: Option<bool>,
     /// New password hash (revokes every session and token of the user).
     pub password_hash: Option<String>,
     /// Turn the second factor on (Some(secret)) or off (Some(None)).
@@ -265,7 +271,7 @@ pub enum Accounts {
     Postgres(sqlx::PgPool),
 }
 
-const USER_COLS: &str = "id, username, display_name, password_hash, roles, operations, totp_secret, affiliation, failed_logins, locked_until, disabled, version";
+const USER_COLS: &str = "id, username, display_name, password_hash, roles, operations, totp_secret, affiliation, assigned_only, failed_logins, locked_until, disabled, version";
 
 fn user_from_row<R: Row>(r: &R) -> Result<(User, Credentials)>
 where
@@ -289,6 +295,7 @@ where
         roles: serde_json::from_str(&roles).map_err(|e| corrupt("roles", e.to_string()))?,
         operations: OperationScope::from_json(&ops)?,
         affiliation: affiliation.map(|a| Iso3::parse(&a).map_err(|e| corrupt("affiliation", e.message))).transpose()?,
+        assigned_only: r.try_get::<i64, _>("assigned_only")? != 0,
         totp_enabled: totp.is_some(),
         disabled: r.try_get::<i64, _>("disabled")? != 0,
         locked_until: r.try_get("locked_until")?,
@@ -422,9 +429,9 @@ impl Accounts {
             if exists.is_some() {
                 return Err(StoreError::Duplicate(format!("a user named {name:?} already exists; choose another name or change that account")));
             }
-            sqlx::query("INSERT INTO users (id, username, display_name, password_hash, roles, operations, affiliation, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $8, 1, $7, $7)")
+            sqlx::query("INSERT INTO users (id, username, display_name, password_hash, roles, operations, affiliation, assigned_only, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $8, $9, 1, $7, $7)")
                 .bind(id).bind(&name).bind(&u.display_name).bind(&u.password_hash).bind(roles_json(&u.roles)).bind(u.operations.to_json()).bind(now)
-                .bind(u.affiliation.map(|a| a.to_string()))
+                .bind(u.affiliation.map(|a| a.to_string())).bind(i64::from(u.assigned_only))
                 .execute(&mut *tx).await?;
             append_entries!(tx, [AccessEntry { target: format!("user:{id}"), ..log }]);
             Ok(())
@@ -466,9 +473,10 @@ impl Accounts {
         let roles = roles_json(c.roles.as_ref().unwrap_or(&cur.roles));
         let ops = c.operations.as_ref().unwrap_or(&cur.operations).to_json();
         let disabled = i64::from(c.disabled.unwrap_or(cur.disabled));
+        let assigned_only = i64::from(c.assigned_only.unwrap_or(cur.assigned_only));
         let r: Result<u64> = chained!(self, tx => {
-            let n = sqlx::query("UPDATE users SET display_name = $1, roles = $2, operations = $3, disabled = $4, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7")
-                .bind(&display).bind(&roles).bind(&ops).bind(disabled).bind(now).bind(id).bind(version)
+            let n = sqlx::query("UPDATE users SET display_name = $1, roles = $2, operations = $3, disabled = $4, assigned_only = $8, version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7")
+                .bind(&display).bind(&roles).bind(&ops).bind(disabled).bind(now).bind(id).bind(version).bind(assigned_only)
                 .execute(&mut *tx).await?.rows_affected();
             if n == 1 {
                 if let Some(h) = &c.password_hash {
@@ -663,3 +671,6 @@ impl crate::AnyStore {
 
 #[path = "sharing.rs"]
 pub mod sharing;
+
+#[path = "assignments.rs"]
+pub mod assignments;

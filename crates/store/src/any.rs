@@ -280,8 +280,8 @@ impl crate::Duplicates for AnyStore {
     async fn duplicate(&self, id: DuplicateId) -> Result<Option<DuplicateRecord>> {
         delegate!(self, s => s.duplicate(id))
     }
-    async fn duplicates(&self, op: OperationId, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> Result<Page<DuplicateRecord>> {
-        delegate!(self, s => s.duplicates(op, status, limit, offset))
+    async fn duplicates(&self, op: OperationId, assigned_to: Option<Uuid>, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> Result<Page<DuplicateRecord>> {
+        delegate!(self, s => s.duplicates(op, assigned_to, status, limit, offset))
     }
     async fn duplicates_of(&self, person: PersonId) -> Result<Vec<DuplicateRecord>> {
         delegate!(self, s => s.duplicates_of(person))

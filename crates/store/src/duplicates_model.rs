@@ -130,8 +130,9 @@ pub trait Duplicates: Send + Sync + 'static {
     fn unmerge_duplicate(&self, id: DuplicateId, expected_version: i64, meta: Meta) -> impl Future<Output = Result<DuplicateRecord>> + Send;
     /// One pair.
     fn duplicate(&self, id: DuplicateId) -> impl Future<Output = Result<Option<DuplicateRecord>>> + Send;
-    /// Pairs of an operation (optionally of one status), best score first, a page at a time.
-    fn duplicates(&self, op: OperationId, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> impl Future<Output = Result<Page<DuplicateRecord>>> + Send;
+    /// Pairs of an operation (optionally of one status), best score first, a page at a time. With
+    /// `assigned_to`, only pairs whose two persons are both in the cases assigned to that user.
+    fn duplicates(&self, op: OperationId, assigned_to: Option<uuid::Uuid>, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> impl Future<Output = Result<Page<DuplicateRecord>>> + Send;
     /// Pairs that name a person, newest first.
     fn duplicates_of(&self, person: PersonId) -> impl Future<Output = Result<Vec<DuplicateRecord>>> + Send;
 }

@@ -398,11 +398,11 @@ macro_rules! duplicates_impl {
                 let mut conn = self.pool().acquire().await?;
                 load_duplicate(&mut conn, id.as_uuid()).await
             }
-            async fn duplicates(&self, op: OperationId, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> Result<Page<DuplicateRecord>> {
+            async fn duplicates(&self, op: OperationId, assigned_to: Option<uuid::Uuid>, status: Option<DuplicateStatus>, limit: u32, offset: u32) -> Result<Page<DuplicateRecord>> {
                 let limit = limit.clamp(1, MAX_PAGE);
                 let st = status.map(|s| s.as_str()).unwrap_or("");
-                let total: i64 = sqlx::query_scalar($DSQL.count).bind(op.as_uuid()).bind(st).fetch_one(self.pool()).await?;
-                let found = sqlx::query($DSQL.page).bind(op.as_uuid()).bind(st).bind(i64::from(limit)).bind(i64::from(offset)).fetch_all(self.pool()).await?;
+                let total: i64 = sqlx::query_scalar($DSQL.count).bind(op.as_uuid()).bind(st).bind(assigned_to).fetch_one(self.pool()).await?;
+                let found = sqlx::query($DSQL.page).bind(op.as_uuid()).bind(st).bind(i64::from(limit)).bind(i64::from(offset)).bind(assigned_to).fetch_all(self.pool()).await?;
                 let items = found.iter().map(duplicate_from_row).collect::<Result<Vec<_>>>()?;
                 Ok(Page { items, total, limit, offset })
             }

@@ -127,6 +127,8 @@ pub struct SearchQuery {
     pub case_number: Option<CaseNumber>,
     /// Exact document number (normalised).
     pub document_number: Option<String>,
+    /// Only persons of the cases (households) assigned to this user (for a user limited to them).
+    pub assigned_to: Option<uuid::Uuid>,
     /// Page size, 1 to [`MAX_PAGE`].
     pub limit: u32,
     /// Rows to skip.

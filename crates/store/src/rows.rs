@@ -516,6 +516,10 @@ pub(crate) fn search_sql(q: &SearchQuery) -> SearchSql {
              WHERE m.merged_into IS NOT NULL AND m.household_id IN (SELECT id FROM households WHERE case_number = {ph})))"
         ));
     }
+    if let Some(user) = q.assigned_to {
+        let ph = next(&mut params, SearchParam::Uuid(user));
+        cond.push(format!("p.household_id IN (SELECT household_id FROM case_assignments WHERE user_id = {ph} AND ended_at IS NULL)"));
+    }
     // A merged record is found through its survivor, which carries its name and document terms.
     cond.push("p.merged_into IS NULL".to_string());
     SearchSql { condition: cond.join(" AND "), params }

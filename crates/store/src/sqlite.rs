@@ -74,8 +74,10 @@ pub(crate) const DSQL: DuplicateSql = DuplicateSql {
         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, 'open', $8, $8)",
     pair: "SELECT id FROM duplicate_candidates WHERE operation_id = $1 AND person_a = $2 AND person_b = $3",
     by_id: "SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE id = $1",
-    page: "SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2) ORDER BY score DESC, id LIMIT $3 OFFSET $4",
-    count: "SELECT COUNT(*) FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2)",
+    page: concat!("SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2) \
+        AND ($5 IS NULL OR (person_a IN ", crate::queues::sqlite_assigned!("$5"), " AND person_b IN ", crate::queues::sqlite_assigned!("$5"), ")) ORDER BY score DESC, id LIMIT $3 OFFSET $4"),
+    count: concat!("SELECT COUNT(*) FROM duplicate_candidates WHERE operation_id = $1 AND ($2 = '' OR status = $2) \
+        AND ($3 IS NULL OR (person_a IN ", crate::queues::sqlite_assigned!("$3"), " AND person_b IN ", crate::queues::sqlite_assigned!("$3"), "))"),
     of_person: "SELECT id, operation_id, person_a, person_b, version, score, explanation, found_by, status, survivor, decided_by, decided_at, decision_reason, created_at, updated_at FROM duplicate_candidates WHERE person_a = $1 OR person_b = $1 ORDER BY created_at DESC, id DESC",
     update: "UPDATE duplicate_candidates SET version = $1, status = $2, survivor = $3, decided_by = $4, decided_at = $5, decision_reason = $6, updated_at = $7 \
         WHERE id = $8 AND version = $9",

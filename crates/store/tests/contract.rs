@@ -101,6 +101,7 @@ async fn search_by_name_case_and_document(db: &TestDb) {
         name: name.map(Into::into),
         document_number: doc.map(Into::into),
         case_number: cn,
+        assigned_to: None,
         limit: 50,
         offset: 0,
     };

@@ -82,10 +82,10 @@ async fn queue_dismiss_and_confirm(db: &TestDb) {
     // a pair is proposed once, in whichever order it is named again
     assert!(s.queue_duplicates(op, vec![pair(a, b, 0.95)], meta()).await.unwrap().is_empty());
 
-    let open = s.duplicates(op, Some(DuplicateStatus::Open), 50, 0).await.unwrap();
+    let open = s.duplicates(op, None, Some(DuplicateStatus::Open), 50, 0).await.unwrap();
     assert_eq!(open.total, 2);
     assert_eq!(open.items[0].id, ab.id, "best score first");
-    assert_eq!(s.duplicates(op, Some(DuplicateStatus::Open), 1, 1).await.unwrap().items.len(), 1);
+    assert_eq!(s.duplicates(op, None, Some(DuplicateStatus::Open), 1, 1).await.unwrap().items.len(), 1);
     assert_eq!(s.duplicates_of(a).await.unwrap().len(), 1);
 
     // a decision needs a reason and the current version
@@ -100,8 +100,8 @@ async fn queue_dismiss_and_confirm(db: &TestDb) {
     let confirmed = s.decide_duplicate(ab.id, 1, DuplicateDecision::Confirm, why("same passport photo")).await.unwrap();
     assert_eq!((confirmed.status, confirmed.version), (DuplicateStatus::Confirmed, 2));
     assert_eq!(s.duplicate(ab.id).await.unwrap().unwrap(), confirmed);
-    assert_eq!(s.duplicates(op, Some(DuplicateStatus::Open), 50, 0).await.unwrap().total, 0);
-    assert_eq!(s.duplicates(op, None, 50, 0).await.unwrap().total, 2);
+    assert_eq!(s.duplicates(op, None, Some(DuplicateStatus::Open), 50, 0).await.unwrap().total, 0);
+    assert_eq!(s.duplicates(op, None, None, 50, 0).await.unwrap().total, 2);
     let h = s.history(EntityKind::Duplicate, ab.id.as_uuid()).await.unwrap();
     assert_eq!(kinds(&h), ["duplicate_queued", "duplicate_confirmed"]);
     assert_eq!(h[1].reason.as_deref(), Some("same passport photo"));
@@ -143,7 +143,7 @@ async fn merge_and_unmerge_keep_both_histories(db: &TestDb) {
     assert_eq!(kinds(&s.history(EntityKind::Person, keep.id.as_uuid()).await.unwrap()), ["person_registered", "person_updated", "person_merged"]);
     assert_eq!(s.household(second.household.id).await.unwrap().unwrap().members.len(), 1);
     // searches lead to the survivor: by the merged record's name, document and case number
-    let q = |name: Option<&str>, doc: Option<&str>, cn: Option<CaseNumber>| SearchQuery { operation: Some(op), name: name.map(Into::into), document_number: doc.map(Into::into), case_number: cn, limit: 50, offset: 0 };
+    let q = |name: Option<&str>, doc: Option<&str>, cn: Option<CaseNumber>| SearchQuery { operation: Some(op), name: name.map(Into::into), document_number: doc.map(Into::into), case_number: cn, assigned_to: None, limit: 50, offset: 0 };
     for query in [q(Some("muhammad alhassan"), None, None), q(None, Some("P999111"), None), q(None, None, Some(second.household.case_number.clone()))] {
         let found = s.search(&query).await.unwrap();
         assert_eq!(found.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![keep.id], "{query:?}");

@@ -73,28 +73,28 @@ async fn queues_follow_stages_and_operations(db: &TestDb) {
     let when = m.at + Duration::days(10);
     let scheduled = step(&s, &r2, Action::ScheduleInterview { at: when, language: LanguageCode::parse("din").unwrap(), interpreter_required: true }, Role::RegistrationClerk, &m).await;
 
-    let lodged = s.claims_in_stages(&[kakuma], &[StageKind::Lodged], false, 10, 0).await.unwrap();
+    let lodged = s.claims_in_stages(&[kakuma], None, &[StageKind::Lodged], false, 10, 0).await.unwrap();
     assert_eq!(lodged.total, 3);
     assert_eq!(lodged.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![kak[0].id, kak[1].id, kak[2].id], "oldest first");
-    let newest = s.claims_in_stages(&[kakuma], &[StageKind::Lodged], true, 2, 0).await.unwrap();
+    let newest = s.claims_in_stages(&[kakuma], None, &[StageKind::Lodged], true, 2, 0).await.unwrap();
     assert_eq!(newest.total, 3);
     assert_eq!(newest.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![kak[2].id, kak[1].id], "newest first, a page of two");
-    let second = s.claims_in_stages(&[kakuma], &[StageKind::Lodged], true, 2, 2).await.unwrap();
+    let second = s.claims_in_stages(&[kakuma], None, &[StageKind::Lodged], true, 2, 2).await.unwrap();
     assert_eq!(second.items.iter().map(|c| c.id).collect::<Vec<_>>(), vec![kak[0].id]);
     // several stages at once, and every stage when none is named
-    let two = s.claims_in_stages(&[kakuma], &[StageKind::RegisteredForRsd, StageKind::InterviewScheduled], false, 10, 0).await.unwrap();
+    let two = s.claims_in_stages(&[kakuma], None, &[StageKind::RegisteredForRsd, StageKind::InterviewScheduled], false, 10, 0).await.unwrap();
     assert_eq!(two.total, 2);
     assert!(two.items.iter().any(|c| c.id == registered.id) && two.items.iter().any(|c| c.id == scheduled.id));
     assert_eq!(two.items.iter().find(|c| c.id == scheduled.id).unwrap().state, scheduled.state, "the sealed state is read back");
-    assert_eq!(s.claims_in_stages(&[kakuma], &[], true, 50, 0).await.unwrap().total, 5);
+    assert_eq!(s.claims_in_stages(&[kakuma], None, &[], true, 50, 0).await.unwrap().total, 5);
     // the scope: another operation's claims are not seen, and no operation sees nothing
-    assert_eq!(s.claims_in_stages(&[dadaab], &[StageKind::Lodged], false, 10, 0).await.unwrap().total, 1);
-    assert_eq!(s.claims_in_stages(&[kakuma, dadaab], &[StageKind::Lodged], false, 10, 0).await.unwrap().total, 4);
-    assert_eq!(s.claims_in_stages(&[], &[StageKind::Lodged], false, 10, 0).await.unwrap().total, 0);
+    assert_eq!(s.claims_in_stages(&[dadaab], None, &[StageKind::Lodged], false, 10, 0).await.unwrap().total, 1);
+    assert_eq!(s.claims_in_stages(&[kakuma, dadaab], None, &[StageKind::Lodged], false, 10, 0).await.unwrap().total, 4);
+    assert_eq!(s.claims_in_stages(&[], None, &[StageKind::Lodged], false, 10, 0).await.unwrap().total, 0);
 
-    let counts: std::collections::HashMap<StageKind, i64> = s.claim_stage_counts(&[kakuma]).await.unwrap().into_iter().collect();
+    let counts: std::collections::HashMap<StageKind, i64> = s.claim_stage_counts(&[kakuma], None).await.unwrap().into_iter().collect();
     assert_eq!(counts, [(StageKind::Lodged, 3), (StageKind::RegisteredForRsd, 1), (StageKind::InterviewScheduled, 1)].into_iter().collect());
-    assert_eq!(s.claim_stage_counts(&[dadaab]).await.unwrap(), vec![(StageKind::Lodged, 1)]);
+    assert_eq!(s.claim_stage_counts(&[dadaab], None).await.unwrap(), vec![(StageKind::Lodged, 1)]);
 }
 
 async fn appeal_windows_and_removals(db: &TestDb) {
@@ -120,11 +120,11 @@ async fn appeal_windows_and_removals(db: &TestDb) {
         c = step(&s, &c, action, role, &m).await;
     }
     let notified_at = m.at;
-    let found = s.claims_notified_since(&[op], notified_at - Duration::days(31), 10).await.unwrap();
+    let found = s.claims_notified_since(&[op], None, notified_at - Duration::days(31), 10).await.unwrap();
     assert_eq!(found.iter().map(|x| x.id).collect::<Vec<_>>(), vec![c.id]);
     assert_eq!(found[0].state, c.state);
-    assert!(s.claims_notified_since(&[op], notified_at + Duration::seconds(1), 10).await.unwrap().is_empty(), "notified before the cut-off");
-    assert!(s.claims_notified_since(&[other], notified_at - Duration::days(31), 10).await.unwrap().is_empty(), "another operation");
+    assert!(s.claims_notified_since(&[op], None, notified_at + Duration::seconds(1), 10).await.unwrap().is_empty(), "notified before the cut-off");
+    assert!(s.claims_notified_since(&[other], None, notified_at - Duration::days(31), 10).await.unwrap().is_empty(), "another operation");
 
     // removal requests: newest first, open ones only on demand, with the guard's tally
     let q = person(&s, op, "Nyandeng").await;
@@ -132,16 +132,92 @@ async fn appeal_windows_and_removals(db: &TestDb) {
     let first = s.request_removal(op, req(vec![p, q]), Reason::parse("end of stay").unwrap(), meta("officer.p")).await.unwrap();
     let second = s.request_removal(op, req(vec![q]), Reason::parse("end of stay").unwrap(), later(&meta("officer.p"), 0, "officer.p")).await.unwrap();
     s.execute_removal(first.id, first.version, meta("officer.p")).await.unwrap();
-    let all = s.removal_requests(&[op], false, 10, 0).await.unwrap();
+    let all = s.removal_requests(&[op], None, false, 10, 0).await.unwrap();
     assert_eq!(all.total, 2);
     assert_eq!(all.items[0].id, second.id, "newest first");
     let f = all.items.iter().find(|r| r.id == first.id).unwrap();
     assert_eq!((f.evaluated, f.allowed), (2, 0), "both persons refused at request time");
     assert_eq!(f.data.status, RemovalStatus::Executed);
-    let open = s.removal_requests(&[op], true, 10, 0).await.unwrap();
+    let open = s.removal_requests(&[op], None, true, 10, 0).await.unwrap();
     assert_eq!(open.total, 1);
     assert_eq!(open.items[0].id, second.id);
-    assert_eq!(s.removal_requests(&[other], false, 10, 0).await.unwrap().total, 0);
+    assert_eq!(s.removal_requests(&[other], None, false, 10, 0).await.unwrap().total, 0);
+}
+
+fn entry(action: &str) -> nansen_store::accounts::AccessEntry {
+    nansen_store::accounts::AccessEntry { at: Utc::now(), actor: "senior.test".into(), action: action.into(), target: String::new(), origin: "-".into(), outcome: 1, reason: Some("team 2".into()) }
+}
+
+async fn assignments_bound_every_list(db: &TestDb) {
+    use nansen_domain::access::{Role as StaffRole, Roles, Username};
+    use nansen_store::accounts::{NewUser, OperationScope};
+    let s = db.open().await;
+    let accounts = s.accounts();
+    let op = operation(&s, "KEN-KAK").await;
+    let m = meta("clerk.test");
+    let (a, b) = (person(&s, op, "Achol").await, person(&s, op, "Nyandeng").await);
+    let household_of = |p: PersonId| {
+        let s = s.clone();
+        async move { s.person(p).await.unwrap().unwrap().household_id }
+    };
+    let (ha, hb) = (household_of(a).await, household_of(b).await);
+    assert_ne!(ha, hb);
+    s.lodge_claim(a, Track::Regular, m.clone()).await.unwrap();
+    s.lodge_claim(b, Track::Regular, m.clone()).await.unwrap();
+    let removal = |persons: Vec<PersonId>| RemovalRequest { kind: RemovalKind::Removal, destination: Iso3::parse("SSD").unwrap(), persons };
+    s.request_removal(op, removal(vec![a, b]), Reason::parse("end of stay").unwrap(), meta("officer.p")).await.unwrap();
+    let user = accounts
+        .create_user(
+            NewUser {
+                username: Username::parse("caseworker").unwrap(),
+                display_name: "Case Worker".into(),
+                password_hash: "x".into(),
+                roles: Roles::parse(&[StaffRole::EligibilityOfficer]).unwrap(),
+                operations: OperationScope::All,
+                affiliation: None,
+                assigned_only: true,
+            },
+            entry("user.create"),
+        )
+        .await
+        .unwrap();
+    assert!(user.assigned_only);
+    let u = Some(user.id);
+    let claims = |assigned: Option<uuid::Uuid>| {
+        let s = s.clone();
+        async move { s.claims_in_stages(&[op], assigned, &[], true, 50, 0).await.unwrap().total }
+    };
+    let search = SearchQuery { operation: Some(op), assigned_to: u, limit: 50, ..Default::default() };
+
+    // Nothing assigned: every list is empty for the user, full for everyone else.
+    assert_eq!((claims(u).await, claims(None).await), (0, 2));
+    assert!(s.claim_stage_counts(&[op], u).await.unwrap().is_empty());
+    assert_eq!(s.search(&search).await.unwrap().total, 0);
+    assert_eq!(s.removal_requests(&[op], u, false, 10, 0).await.unwrap().total, 0);
+
+    // Case A assigned: its claim and person; the removal still names a person of case B.
+    let asg = accounts.assign_case(op, ha, user.id, "team 2", entry("case.assign")).await.unwrap();
+    assert!(matches!(accounts.assign_case(op, ha, user.id, "again", entry("case.assign")).await, Err(StoreError::Duplicate(_))));
+    assert_eq!(accounts.assigned_cases(user.id).await.unwrap(), vec![ha]);
+    assert_eq!(claims(u).await, 1);
+    assert_eq!(s.claim_stage_counts(&[op], u).await.unwrap(), vec![(StageKind::Lodged, 1)]);
+    let found = s.search(&search).await.unwrap();
+    assert_eq!((found.total, found.items[0].id), (1, a));
+    assert_eq!(s.removal_requests(&[op], u, false, 10, 0).await.unwrap().total, 0, "a request naming anyone outside the user's cases stays hidden");
+    s.request_removal(op, removal(vec![a]), Reason::parse("end of stay").unwrap(), meta("officer.p")).await.unwrap();
+    assert_eq!(s.removal_requests(&[op], u, false, 10, 0).await.unwrap().total, 1);
+    assert_eq!(s.removal_requests(&[op], None, false, 10, 0).await.unwrap().total, 2);
+
+    // Ended: the list closes again; the assignment stays on record with who ended it and why.
+    assert!(accounts.end_assignment(asg.id, "transferred", entry("case.unassign")).await.unwrap());
+    assert!(!accounts.end_assignment(asg.id, "again", entry("case.unassign")).await.unwrap(), "ending twice writes nothing");
+    assert_eq!(claims(u).await, 0);
+    assert!(accounts.assigned_cases(user.id).await.unwrap().is_empty());
+    let all = accounts.case_assignments(ha).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].ended_by.as_deref(), all[0].end_reason.as_deref()), (Some("senior.test"), Some("transferred")));
+    assert!(accounts.case_assignments(hb).await.unwrap().is_empty());
+    assert!(accounts.verify_access_log().await.unwrap().first_break.is_none());
 }
 
 macro_rules! both {
@@ -150,4 +226,4 @@ macro_rules! both {
         mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::postgres().await; super::$name(&db).await; db.cleanup().await; } )* }
     };
 }
-both!(queues_follow_stages_and_operations, appeal_windows_and_removals);
+both!(queues_follow_stages_and_operations, appeal_windows_and_removals, assignments_bound_every_list);

@@ -88,7 +88,7 @@ pub async fn with_session(app: &App, username: &str, roles: &[Role], operations:
         .state
         .accounts
         .create_user(
-            NewUser { username: Username::parse(username).unwrap(), display_name: username.into(), password_hash: "x".into(), roles: Roles::parse(roles).unwrap(), operations, affiliation: None },
+            NewUser { username: Username::parse(username).unwrap(), display_name: username.into(), password_hash: "x".into(), roles: Roles::parse(roles).unwrap(), operations, affiliation: None, assigned_only: false },
             entry.clone(),
         )
         .await

@@ -47,6 +47,7 @@ pub async fn token_for(state: &AppState, username: &str, roles: &[Role], affilia
                 roles: Roles::parse(roles).unwrap(),
                 operations: OperationScope::All,
                 affiliation: affiliation.map(|a| nansen_domain::Iso3::parse(a).unwrap()),
+                assigned_only: false,
             },
             entry.clone(),
         )
@@ -97,6 +98,11 @@ impl App {
         // Operations are created by an administrator.
         let admin = method == "POST" && path == "/api/v1/operations";
         let token = self.token(role, admin).await;
+        self.call_with(&token, method, path, body).await
+    }
+
+    /// A call with the API token `token`.
+    pub async fn call_with(&self, token: &str, method: &str, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
         let req = Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}"));
         let req = match body {
             Some(b) => req.header("content-type", "application/json").body(Body::from(serde_json::to_vec(b).unwrap())).unwrap(),
