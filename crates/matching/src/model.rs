@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// The most levels a field has.
-pub(crate) const MAX_LEVELS: usize = 9;
+pub(crate) const MAX_LEVELS: usize = 10;
 
 /// Below this many candidate pairs the data is too small to fit a model: [`Model::fallback`] is used.
 pub const MIN_PAIRS_TO_FIT: usize = 200;
@@ -167,7 +167,7 @@ impl Model {
         let m = vec![
             vec![0.70, 0.12, 0.08, 0.05, 0.05],
             vec![0.70, 0.12, 0.08, 0.05, 0.05],
-            vec![0.55, 0.03, 0.04, 0.02, 0.08, 0.16, 0.04, 0.05, 0.03],
+            vec![0.55, 0.03, 0.04, 0.02, 0.08, 0.16, 0.04, 0.05, 0.02, 0.01],
             vec![0.97, 0.03],
             vec![0.80, 0.10, 0.10],
             vec![0.95, 0.05],
@@ -177,7 +177,7 @@ impl Model {
         let u = vec![
             vec![0.01, 0.01, 0.02, 0.05, 0.91],
             vec![0.01, 0.01, 0.02, 0.05, 0.91],
-            vec![0.0001, 0.0001, 0.0005, 0.0002, 0.001, 0.015, 0.015, 0.03, 0.9381],
+            vec![0.0001, 0.0001, 0.0005, 0.0002, 0.001, 0.015, 0.015, 0.03, 0.10, 0.8381],
             vec![0.5, 0.5],
             vec![0.05, 0.05, 0.90],
             vec![0.5, 0.5],
@@ -233,26 +233,30 @@ impl Model {
 
     /// The term frequency of an exactly agreeing name part: its share among the records that have
     /// that name part, within the citizenship both records share if any (and whether that was
-    /// used), else overall. A part compared across a swap is looked up as the other kind of name
-    /// when it is not known as its own.
+    /// used), else overall.
+    ///
+    /// The most common reading counts: the part as either record spells it (they differ when the
+    /// names agreed through the original script), and as a given name or as a family name
+    /// (whichever is more common). A swapped name, an unsplit full name or a name part written
+    /// now as given and now as family name would otherwise find the rare cases where the part
+    /// stood in the other place, and weigh as very strong evidence.
     fn name_tf(&self, f: usize, c: &Comparison) -> Option<(f64, bool)> {
+        use crate::compare::NONE;
         use crate::engine::name_tf_key;
-        let sym = if f == 0 { c.given_canon } else { c.surname_canon };
-        if sym == crate::compare::NONE {
-            return None;
-        }
-        let surname = f == 1;
-        for kind in [surname, !surname] {
-            if c.shared_citizenship != crate::compare::NONE {
-                if let Some(t) = self.tf.get(&name_tf_key(sym, kind, c.shared_citizenship)) {
-                    return Some((*t, true));
-                }
-            }
-            if let Some(t) = self.tf.get(&name_tf_key(sym, kind, crate::compare::NONE)) {
-                return Some((*t, false));
+        let syms = if f == 0 { [c.given_canon, c.given_canon_b] } else { [c.surname_canon, c.surname_canon_b] };
+        let max_share = |group: u32| {
+            syms.iter()
+                .filter(|&&s| s != NONE)
+                .flat_map(|&s| [false, true].map(|kind| self.tf.get(&name_tf_key(s, kind, group)).copied()))
+                .flatten()
+                .reduce(f64::max)
+        };
+        if c.shared_citizenship != NONE {
+            if let Some(t) = max_share(c.shared_citizenship) {
+                return Some((t, true));
             }
         }
-        None
+        max_share(NONE).map(|t| (t, false))
     }
 
     /// True when an exactly agreeing name part was weighed against its frequency within the
