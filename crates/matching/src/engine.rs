@@ -614,6 +614,40 @@ mod tests {
         assert!((e[5].weight - (0.99f64 / 0.9).log2()).abs() < 1e-9, "{}", e[5].weight);
     }
 
+    /// A name part that agreed across a swap weighs against its frequency as the kind of name it
+    /// usually is, not against the rare records where it stood in the other place; an unsplit
+    /// full name is not counted at all.
+    #[test]
+    fn a_swapped_name_part_weighs_against_its_most_common_kind() {
+        let mut full = Record::new("f");
+        full.set_field("full_name", "Berzan Sino");
+        full.set_field("citizenship", "SYR");
+        let (f, strs) = feats(&[
+            rec("Sino", "Berzan", "SYR"),
+            rec("Berzan", "Sino", "SYR"),
+            rec("Berzan", "Sino", "SYR"),
+            rec("Berzan", "Sino", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            full,
+        ]);
+        let mut model = Model::fallback();
+        model.tf = term_frequencies(&f);
+        model.prepare();
+        let c = compare(&f[0], &f[10], &strs);
+        assert_eq!((c.levels[0], c.levels[1]), (0, 0));
+        let e = model.explain(&c);
+        // Sino is a tenth of the given names and three tenths of the family names; Berzan the
+        // other way round. Each weighs against three tenths.
+        for (f, w) in [e[0].weight, e[1].weight].into_iter().enumerate() {
+            assert!(w > 0.0 && (w - (model.m[f][0] / 0.3).log2()).abs() < 1e-9, "{e:?}");
+        }
+    }
+
     /// A name part compared in the other position (a family name read as a given name) is weighed
     /// by its frequency as what it is.
     #[test]
