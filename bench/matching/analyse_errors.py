@@ -90,6 +90,32 @@ def main():
     shared = sum(n for n in weak.values() if n > 1)
     print(f"people sharing given name, family name, sex, birth year and citizenship with another: {shared} "
           f"({shared / len(registered):.1%})")
+    # Records (as registered, after the noise) identical in every column to a record of another
+    # person: no method can tell a pair (A, B) from (A, C) when B and C are the same record. Per
+    # true pair whose either record has k such twins, the best is to write all k + 1 pairs (1 TP,
+    # k FP) or none (1 FN); the ceiling takes the better for every pair (an upper bound on F1).
+    cols = ["given_name", "surname", "full_name", "name_original", "date_of_birth", "sex", "place_of_birth",
+            "citizenship", "document_number", "address"]
+    same_rec = defaultdict(Counter)
+    for r in recs:
+        same_rec[tuple(r[c].lower() for c in cols)][r["cluster"]] += 1
+    twins = {}
+    for r in recs:
+        g = same_rec[tuple(r[c].lower() for c in cols)]
+        twins[r["id"]] = sum(g.values()) - g[r["cluster"]]
+    amb = sum(1 for r in recs if twins[r["id"]] > 0)
+    fn_t = fp_t = 0
+    for ids in by_cluster.values():
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                k = max(twins[ids[i]], twins[ids[j]])
+                if k >= 2:
+                    fn_t += 1
+                elif k == 1:
+                    fp_t += 1
+    ceil_t = 2 * (n_true - fn_t) / (2 * (n_true - fn_t) + fp_t + fn_t)
+    print(f"records identical in every column to a record of another person: {amb} ({amb / len(recs):.2%}); "
+          f"true pairs involving one: {fn_t + fp_t}; F1 ceiling from them: {ceil_t:.4f}")
     names = Counter((people[c]["given"].lower(), people[c]["family"].lower()) for c in registered)
     print(f"distinct (given, family) names: {len(names)}; people per name: median "
           f"{sorted(names.values())[len(names) // 2]}, max {max(names.values())}")
