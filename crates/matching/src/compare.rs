@@ -88,7 +88,7 @@ pub const NAME_LEVELS: [&str; 5] = [
     "different",
 ];
 /// Levels of a date-of-birth comparison.
-pub const DOB_LEVELS: [&str; 10] = [
+pub const DOB_LEVELS: [&str; 9] = [
     "same full date",
     "day and month swapped",
     "one digit off",
@@ -97,8 +97,7 @@ pub const DOB_LEVELS: [&str; 10] = [
     "same year (a partial date)",
     "same year, different month or day",
     "one year apart",
-    "2 to 5 years apart",
-    "more than 5 years apart",
+    "different",
 ];
 
 /// A name part: its canonical form (tokens joined) and phonetic key, both interned.
@@ -553,14 +552,7 @@ fn compare_dob(a: u32, b: u32) -> u8 {
                 }
             }
         }
-        // An age guessed at registration is often a few years off; a generation apart is another
-        // person (parent and child, or namesakes), and the model learns how rare that is among
-        // matches once it is a level of its own.
-        return match x.year.abs_diff(y.year) {
-            1 => 7,
-            2..=5 => 8,
-            _ => 9,
-        };
+        return if x.year.abs_diff(y.year) == 1 { 7 } else { 8 };
     }
     match (x.month, x.day, y.month, y.day) {
         (Some(m1), Some(d1), Some(m2), Some(d2)) => {
@@ -730,10 +722,7 @@ mod tests {
         assert_eq!(dob("1987-04-23", "1987-09-02"), 6);
         assert_eq!(dob("1987-04", "1987-09"), 6);
         assert_eq!(dob("1987-04-23", "1988"), 7);
-        assert_eq!(dob("1987", "1995"), 9);
-        assert_eq!(dob("1987-04-23", "1990-01-02"), 8);
-        assert_eq!(dob("1987", "1982"), 8);
-        assert_eq!(dob("1987", "1981"), 9);
+        assert_eq!(dob("1987", "1995"), 8);
         assert_eq!(dob("", "1995"), NULL);
     }
 

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// The most levels a field has.
-pub(crate) const MAX_LEVELS: usize = 10;
+pub(crate) const MAX_LEVELS: usize = 9;
 
 /// Below this many candidate pairs the data is too small to fit a model: [`Model::fallback`] is used.
 pub const MIN_PAIRS_TO_FIT: usize = 200;
@@ -167,7 +167,7 @@ impl Model {
         let m = vec![
             vec![0.70, 0.12, 0.08, 0.05, 0.05],
             vec![0.70, 0.12, 0.08, 0.05, 0.05],
-            vec![0.55, 0.03, 0.04, 0.02, 0.08, 0.16, 0.04, 0.05, 0.02, 0.01],
+            vec![0.55, 0.03, 0.04, 0.02, 0.08, 0.16, 0.04, 0.05, 0.03],
             vec![0.97, 0.03],
             vec![0.80, 0.10, 0.10],
             vec![0.95, 0.05],
@@ -177,7 +177,7 @@ impl Model {
         let u = vec![
             vec![0.01, 0.01, 0.02, 0.05, 0.91],
             vec![0.01, 0.01, 0.02, 0.05, 0.91],
-            vec![0.0001, 0.0001, 0.0005, 0.0002, 0.001, 0.015, 0.015, 0.03, 0.10, 0.8381],
+            vec![0.0001, 0.0001, 0.0005, 0.0002, 0.001, 0.015, 0.015, 0.03, 0.9381],
             vec![0.5, 0.5],
             vec![0.05, 0.05, 0.90],
             vec![0.5, 0.5],
