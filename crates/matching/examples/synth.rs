@@ -23,6 +23,8 @@
 //! Output columns: the CSV contract (`id`, `given_name`, `surname`, `full_name`, `name_original`,
 //! `date_of_birth`, `sex`, `place_of_birth`, `citizenship`, `document_number`, `address`) and
 //! `cluster`, the true person (ignored by the engine, used by `bench/matching/evaluate.py`).
+//! `--truth PEOPLE.csv` also writes each person as generated, before the noise (for error analysis:
+//! `bench/matching/analyse_errors.py`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::NaiveDate;
@@ -351,14 +353,16 @@ fn main() {
     let mut records = 10_000usize;
     let mut out = std::path::PathBuf::from("synth.csv");
     let mut seed = 7u64;
+    let mut truth: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--records" => records = args.next().and_then(|v| v.parse().ok()).unwrap_or(records),
             "--out" => out = args.next().map(Into::into).unwrap_or(out),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--truth" => truth = args.next().map(Into::into),
             other => {
-                eprintln!("unknown argument {other}: use --records N --out FILE [--seed S]");
+                eprintln!("unknown argument {other}: use --records N --out FILE [--seed S] [--truth PEOPLE.csv]");
                 std::process::exit(2);
             }
         }
@@ -404,5 +408,15 @@ fn main() {
         w.write_record([&id, &r.given, &r.surname, &r.full, &r.orig, &r.dob, &r.sex, &r.place, &r.cit, &r.doc, &r.addr, &cluster]).unwrap();
     }
     w.flush().unwrap();
+    if let Some(path) = truth {
+        // The people before the registration noise, one row per cluster (for error analysis).
+        let mut t = csv::Writer::from_path(&path).unwrap();
+        t.write_record(["cluster", "given", "family", "given_orig", "family_orig", "sex", "dob", "place", "citizenship", "document", "address"]).unwrap();
+        for p in &persons {
+            let o = |s: &Option<String>| s.clone().unwrap_or_default();
+            t.write_record([p.cluster.to_string(), p.given.clone(), o(&p.family), o(&p.given_orig), o(&p.family_orig), p.sex.clone(), o(&p.dob), o(&p.place), o(&p.citizenship), o(&p.document), o(&p.address)]).unwrap();
+        }
+        t.flush().unwrap();
+    }
     eprintln!("{} records of {} people written to {}", rows.len(), persons.len(), out.display());
 }

@@ -417,6 +417,10 @@ pub(crate) struct Comparison {
     /// frequency adjustments).
     pub given_canon: u32,
     pub surname_canon: u32,
+    /// The same for the right record (its spelling may differ when the names agreed through the
+    /// original script, or when a typing error was folded away).
+    pub given_canon_b: u32,
+    pub surname_canon_b: u32,
     /// A citizenship both records share (`NONE` if none).
     pub shared_citizenship: u32,
     /// The birth year both records share (0 if none).
@@ -467,7 +471,7 @@ fn rank(l: u8) -> u32 {
 
 struct Best<'a, S: Strs> {
     s: &'a S,
-    best: (u8, u8, bool, u32, u32),
+    best: Names,
     rank: u32,
 }
 
@@ -484,25 +488,32 @@ impl<S: Strs> Best<'_, S> {
         if r < self.rank || (r == self.rank && (lo, hi) < (self.best.0, self.best.1)) {
             self.rank = r;
             let (gc, sc) = (ra.given.map_or(NONE, |p| p.canon), ra.surname.map_or(NONE, |p| p.canon));
+            let (gcb, scb) = (rb.given.map_or(NONE, |p| p.canon), rb.surname.map_or(NONE, |p| p.canon));
             // Swapped, the better cross comparison counts as the given name's, whichever record is
             // on the left, so that comparison stays symmetric.
-            self.best = if swapped && sn < g { (sn, g, true, sc, gc) } else { (g, sn, swapped, gc, sc) };
+            self.best = if swapped && sn < g { (sn, g, true, [sc, gc, scb, gcb]) } else { (g, sn, swapped, [gc, sc, gcb, scb]) };
         }
     }
 }
 
-/// Compares the names; returns (given level, surname level, swapped, left given, left surname).
-fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> (u8, u8, bool, u32, u32) {
+/// Names compared: (given level, surname level, swapped, [left given, left surname, right given,
+/// right surname] canonical symbols as compared).
+type Names = (u8, u8, bool, [u32; 4]);
+
+/// Compares the names.
+fn compare_names(a: &Feat, b: &Feat, s: &impl Strs) -> Names {
     if a.orig != NONE && a.orig == b.orig {
         // The same name in the original script: every name part either record has agrees.
         let (ra, rb) = (a.main_reading(), b.main_reading());
         let g = if ra.given.is_some() || rb.given.is_some() { 0 } else { NULL };
         let sn = if ra.surname.is_some() || rb.surname.is_some() { 0 } else { NULL };
-        let gc = ra.given.or(rb.given).map_or(NONE, |p| p.canon);
-        let sc = ra.surname.or(rb.surname).map_or(NONE, |p| p.canon);
-        return (g, sn, false, gc, sc);
+        // The name parts weighed (by their frequency) are those of a record that gives its name
+        // split into given and family name; an unsplit name's first cut is arbitrary.
+        let (sa, sb) = (if a.latin.is_empty() { ra } else { a.latin }, if b.latin.is_empty() { rb } else { b.latin });
+        let canon = |x: Option<Part>, y: Option<Part>| x.or(y).map_or(NONE, |p| p.canon);
+        return (g, sn, false, [canon(sa.given, sb.given), canon(sa.surname, sb.surname), canon(sb.given, sa.given), canon(sb.surname, sa.surname)]);
     }
-    let mut best = Best { s, best: (NULL, NULL, false, NONE, NONE), rank: u32::MAX };
+    let mut best = Best { s, best: (NULL, NULL, false, [NONE; 4]), rank: u32::MAX };
     let both_latin = !a.latin.is_empty() && !b.latin.is_empty();
     if both_latin {
         best.consider(&a.latin, &b.latin, false);
@@ -650,7 +661,7 @@ fn compare_addr(a: &[u32], b: &[u32]) -> u8 {
 
 /// Compares two records field by field.
 pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
-    let (g, sn, swapped, gc, sc) = compare_names(a, b, s);
+    let (g, sn, swapped, [gc, sc, gcb, scb]) = compare_names(a, b, s);
     let sex = if a.sex == 0 || b.sex == 0 { NULL } else { u8::from(a.sex != b.sex) };
     let shared_citizenship = a.cit.iter().copied().find(|c| *c != NONE && b.cit.contains(c)).unwrap_or(NONE);
     let cit = if a.cit[0] == NONE || b.cit[0] == NONE { NULL } else { u8::from(shared_citizenship == NONE) };
@@ -668,6 +679,8 @@ pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
         swapped,
         given_canon: gc,
         surname_canon: sc,
+        given_canon_b: gcb,
+        surname_canon_b: scb,
         shared_citizenship,
         shared_year: if a.dob != 0 && a.dob >> 9 == b.dob >> 9 { (a.dob >> 9) as u16 } else { 0 },
     }

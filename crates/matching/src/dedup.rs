@@ -127,7 +127,7 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
         None => expected_f1_threshold(&mut scored, expected_matches),
     };
     if data.n_left.is_none() {
-        implied_pairs(&mut scored, threshold);
+        implied_pairs(&mut scored, threshold, |p| engine::evidence(&data, &model, p));
     }
     let file = std::fs::File::create(output).map_err(|e| MatchError::Io { path: output.into(), source: e })?;
     let mut w = std::io::BufWriter::new(file);
@@ -205,7 +205,13 @@ const STRONG_LINK: f32 = 0.9;
 /// were corrupted differently, each closer to B — is raised to p·q when that reaches the
 /// threshold. Only strong links (at or above the threshold and [`STRONG_LINK`]) are followed, and
 /// only one step.
-fn implied_pairs(scored: &mut Vec<(u64, f32)>, threshold: f64) {
+///
+/// The two records' own comparison still counts when it speaks against them: `evidence(pair)` is
+/// its weight without the prior (log2 of the likelihood ratio), and when that is negative the
+/// implied odds are multiplied by it. Two records that both look like B but were born 30 years
+/// apart in different places are namesakes linked to one of them by mistake, not one person.
+/// (Positive evidence is not added: it overlaps the evidence of the two links.)
+fn implied_pairs(scored: &mut Vec<(u64, f32)>, threshold: f64, evidence: impl Fn(u64) -> f64 + Sync) {
     let t = threshold as f32;
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
     for &(p, s) in scored.iter() {
@@ -238,6 +244,15 @@ fn implied_pairs(scored: &mut Vec<(u64, f32)>, threshold: f64) {
         }
         i = j;
     }
+    implied.par_iter_mut().for_each(|(p, q)| {
+        let w = evidence(*p);
+        if w < 0.0 {
+            let q64 = f64::from(*q);
+            let odds = q64 / (1.0 - q64).max(1e-12) * w.exp2();
+            *q = (odds / (1.0 + odds)) as f32;
+        }
+    });
+    implied.retain(|&(_, q)| q >= t);
     if implied.is_empty() {
         return;
     }

@@ -208,6 +208,11 @@ fn emit_block(members: &[u32], d: &Data, n_left: Option<usize>, out: &mut Vec<u6
     }
     let mut sorted: Vec<(u64, u32)> = members.iter().map(|&m| (sort_key(&d.feats[m as usize]), m)).collect();
     sorted.sort_unstable();
+    window(&sorted, n_left, out);
+}
+
+/// Pairs of each record with the [`WINDOW`] records after it.
+fn window(sorted: &[(u64, u32)], n_left: Option<usize>, out: &mut Vec<u64>) {
     for x in 0..sorted.len() {
         for y in x + 1..(x + 1 + WINDOW).min(sorted.len()) {
             let (a, b) = (sorted[x].1, sorted[y].1);
@@ -361,8 +366,13 @@ pub(crate) fn name_tf_key(canon: u32, surname: bool, group: u32) -> u64 {
 
 impl TfCounts {
     /// Counts a record's name parts; returns the keys touched.
+    ///
+    /// Only names whose split is known (the `given_name` and `surname` columns) are counted: an
+    /// unsplit `full_name` or original-script name has no given name or family name of its own,
+    /// and counting one arbitrary cut of it ("Sadat | Nilufar") made rare "given names" of common
+    /// family names, which then weighed as very strong evidence.
     pub fn add(&mut self, f: &Feat) -> Vec<u64> {
-        let r = f.main_reading();
+        let r = f.latin;
         let mut touched = Vec::new();
         let groups: &[u32] = if f.cit[0] == NONE { &[NONE] } else { &[NONE, f.cit[0]] };
         for &g in groups {
@@ -522,6 +532,13 @@ pub(crate) fn score_pair(d: &Data, model: &Model, p: u64) -> f64 {
     model.probability(&c)
 }
 
+/// The evidence of a pair's own comparison: its match weight without the prior (log2 of the
+/// likelihood ratio, with term-frequency adjustments).
+pub(crate) fn evidence(d: &Data, model: &Model, p: u64) -> f64 {
+    let c = compare(&d.feats[(p >> 32) as usize], &d.feats[(p & 0xFFFF_FFFF) as usize], &d.strs);
+    model.match_weight(&c) - model.prior_weight()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,6 +614,40 @@ mod tests {
         assert!((e[5].weight - (0.99f64 / 0.9).log2()).abs() < 1e-9, "{}", e[5].weight);
     }
 
+    /// A name part that agreed across a swap weighs against its frequency as the kind of name it
+    /// usually is, not against the rare records where it stood in the other place; an unsplit
+    /// full name is not counted at all.
+    #[test]
+    fn a_swapped_name_part_weighs_against_its_most_common_kind() {
+        let mut full = Record::new("f");
+        full.set_field("full_name", "Berzan Sino");
+        full.set_field("citizenship", "SYR");
+        let (f, strs) = feats(&[
+            rec("Sino", "Berzan", "SYR"),
+            rec("Berzan", "Sino", "SYR"),
+            rec("Berzan", "Sino", "SYR"),
+            rec("Berzan", "Sino", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            rec("Ahmad", "Hamwi", "SYR"),
+            full,
+        ]);
+        let mut model = Model::fallback();
+        model.tf = term_frequencies(&f);
+        model.prepare();
+        let c = compare(&f[0], &f[10], &strs);
+        assert_eq!((c.levels[0], c.levels[1]), (0, 0));
+        let e = model.explain(&c);
+        // Sino is a tenth of the given names and three tenths of the family names; Berzan the
+        // other way round. Each weighs against three tenths.
+        for (f, w) in [e[0].weight, e[1].weight].into_iter().enumerate() {
+            assert!(w > 0.0 && (w - (model.m[f][0] / 0.3).log2()).abs() < 1e-9, "{e:?}");
+        }
+    }
+
     /// A name part compared in the other position (a family name read as a given name) is weighed
     /// by its frequency as what it is.
     #[test]
@@ -608,6 +659,7 @@ mod tests {
         let mut c = compare(&f[0], &f[1], &strs);
         c.levels[0] = 0;
         c.given_canon = strs.lookup("tesfay").unwrap_or(NONE);
+        c.given_canon_b = c.given_canon;
         let e = model.explain(&c);
         // Tesfay is half of the Eritrean family names.
         assert!((e[0].weight - (model.m[0][0] / 0.5).log2()).abs() < 1e-9, "{e:?}");

@@ -233,36 +233,47 @@ impl Model {
 
     /// The term frequency of an exactly agreeing name part: its share among the records that have
     /// that name part, within the citizenship both records share if any (and whether that was
-    /// used), else overall. A part compared across a swap is looked up as the other kind of name
-    /// when it is not known as its own.
+    /// used), else overall.
+    ///
+    /// The most common reading counts: the part as either record spells it (they differ when the
+    /// names agreed through the original script), and as a given name or as a family name
+    /// (whichever is more common). A swapped name, an unsplit full name or a name part written
+    /// now as given and now as family name would otherwise find the rare cases where the part
+    /// stood in the other place, and weigh as very strong evidence.
     fn name_tf(&self, f: usize, c: &Comparison) -> Option<(f64, bool)> {
+        use crate::compare::NONE;
         use crate::engine::name_tf_key;
-        let sym = if f == 0 { c.given_canon } else { c.surname_canon };
-        if sym == crate::compare::NONE {
-            return None;
-        }
-        let surname = f == 1;
-        for kind in [surname, !surname] {
-            if c.shared_citizenship != crate::compare::NONE {
-                if let Some(t) = self.tf.get(&name_tf_key(sym, kind, c.shared_citizenship)) {
-                    return Some((*t, true));
-                }
+        let (a, b) = if f == 0 { (c.given_canon, c.given_canon_b) } else { (c.surname_canon, c.surname_canon_b) };
+        // Usually both records spell the part alike: one symbol to look up.
+        let syms = if a == b { [a, NONE] } else { [a, b] };
+        let max_share = |group: u32| {
+            syms.iter()
+                .filter(|&&s| s != NONE)
+                .flat_map(|&s| [false, true].map(|kind| self.tf.get(&name_tf_key(s, kind, group)).copied()))
+                .flatten()
+                .reduce(f64::max)
+        };
+        if c.shared_citizenship != NONE {
+            if let Some(t) = max_share(c.shared_citizenship) {
+                return Some((t, true));
             }
-            if let Some(t) = self.tf.get(&name_tf_key(sym, kind, crate::compare::NONE)) {
-                return Some((*t, false));
-            }
         }
-        None
+        max_share(NONE).map(|t| (t, false))
     }
 
     /// True when an exactly agreeing name part was weighed against its frequency within the
     /// citizenship both records share.
-    fn names_within_citizenship(&self, c: &Comparison) -> bool {
-        (0..2).any(|f| c.levels[f] == 0 && self.name_tf(f, c).is_some_and(|(_, within)| within))
+    fn names_within_citizenship(tfs: &NameTfs) -> bool {
+        tfs.iter().any(|t| t.is_some_and(|(_, within)| within))
+    }
+
+    /// The term frequencies of the exactly agreeing name parts (looked up once per comparison).
+    fn name_tfs(&self, c: &Comparison) -> NameTfs {
+        [0, 1].map(|f| if c.levels[f] == 0 { self.name_tf(f, c) } else { None })
     }
 
     /// Weight of a field, with term-frequency adjustments.
-    fn field_weight(&self, f: usize, c: &Comparison) -> f64 {
+    fn field_weight(&self, f: usize, c: &Comparison, tfs: &NameTfs) -> f64 {
         let level = c.levels[f];
         if f == 2 && (4..=6).contains(&level) && c.shared_year != 0 {
             // Agreeing on a birth year (and no more) weighs against how common that year is:
@@ -276,7 +287,7 @@ impl Model {
                 return self.fast_weight(f, level) + (agree / share.max(1e-9)).log2();
             }
         }
-        if f == 5 && level == 0 && self.names_within_citizenship(c) {
+        if f == 5 && level == 0 && Self::names_within_citizenship(tfs) {
             // Chain rule: P(names, citizenship | different people) = P(citizenship) ×
             // P(names | citizenship). The names were weighed against their frequency among
             // people of this citizenship, so sharing it weighs what it does between random
@@ -287,7 +298,7 @@ impl Model {
             }
         }
         if level == 0 && (f == 0 || f == 1) {
-            if let (Some((tf, _)), Some(u_avg)) = (self.name_tf(f, c), self.u_random.get(f).and_then(|u| u.first())) {
+            if let (Some((tf, _)), Some(u_avg)) = (tfs[f], self.u_random.get(f).and_then(|u| u.first())) {
                 // Splink's adjustment: log2(u / tf) on top of log2(m / u), where u is the average
                 // chance that two random records share a name and tf that of sharing this one
                 // (among people of the citizenship both records share, if any). Never negative:
@@ -301,7 +312,8 @@ impl Model {
 
     /// The total match weight of a comparison.
     pub(crate) fn match_weight(&self, c: &Comparison) -> f64 {
-        self.prior_weight() + (0..N_FIELDS).map(|f| self.field_weight(f, c)).sum::<f64>()
+        let tfs = self.name_tfs(c);
+        self.prior_weight() + (0..N_FIELDS).map(|f| self.field_weight(f, c, &tfs)).sum::<f64>()
     }
 
     /// The match probability of a comparison.
@@ -311,6 +323,7 @@ impl Model {
 
     /// Each field's contribution.
     pub(crate) fn explain(&self, c: &Comparison) -> Vec<FieldContribution> {
+        let tfs = self.name_tfs(c);
         Field::ALL
             .iter()
             .enumerate()
@@ -320,11 +333,15 @@ impl Model {
                 if c.swapped && f < 2 && l != NULL {
                     level.push_str(", given and family name swapped");
                 }
-                FieldContribution { field: *field, level, weight: self.field_weight(f, c) }
+                FieldContribution { field: *field, level, weight: self.field_weight(f, c, &tfs) }
             })
             .collect()
     }
 }
+
+/// Term frequencies of the two name parts, when they agree exactly: (share, weighed within the
+/// shared citizenship).
+type NameTfs = [Option<(f64, bool)>; 2];
 
 /// 2^w / (1 + 2^w), safe for large |w|.
 pub fn probability(w: f64) -> f64 {
