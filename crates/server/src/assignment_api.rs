@@ -89,11 +89,16 @@ fn entry(s: &AppState, p: &Principal, action: &str, ip: &ClientIp, reason: &Reas
     responses((status = 200, description = "Every assignment of the case, running and ended, oldest first", body = Vec<AssignmentDto>), (status = 404, body = ErrorBody)))]
 pub(crate) async fn list(State(s): State<AppState>, Path(id): Path<String>, p: Principal) -> ApiResult<Json<Vec<AssignmentDto>>> {
     let h = load_household(&s, &p, &id).await?;
+    Ok(Json(assignments_of(&s, h.household.id).await?))
+}
+
+/// Every assignment of a case (already loaded through [`load_household`]), oldest first.
+pub(crate) async fn assignments_of(s: &AppState, household: nansen_domain::HouseholdId) -> ApiResult<Vec<AssignmentDto>> {
     let mut out = Vec::new();
-    for a in s.accounts.case_assignments(h.household.id).await? {
-        out.push(dto(&s, &a).await?);
+    for a in s.accounts.case_assignments(household).await? {
+        out.push(dto(s, &a).await?);
     }
-    Ok(Json(out))
+    Ok(out)
 }
 
 /// Assign a case to a staff member.
@@ -109,11 +114,17 @@ pub struct AssignRequest {
 #[utoipa::path(post, path = "/api/v1/households/{id}/assignments", tag = "accounts", request_body = AssignRequest, params(("id" = Uuid, Path, description = "Household (case)")),
     responses((status = 201, body = AssignmentDto), (status = 404, body = ErrorBody), (status = 409, description = "Already assigned to that user", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(crate) async fn assign(State(s): State<AppState>, Path(id): Path<String>, p: Principal, ip: ClientIp, JsonBody(req): JsonBody<AssignRequest>) -> ApiResult<(StatusCode, Json<AssignmentDto>)> {
+    let a = assign_case(&s, &p, &ip, &id, &req).await?;
+    Ok((StatusCode::CREATED, Json(dto(&s, &a).await?)))
+}
+
+/// Assigns the case `id` (the one path of the API and the household page).
+pub(crate) async fn assign_case(s: &AppState, p: &Principal, ip: &ClientIp, id: &str, req: &AssignRequest) -> ApiResult<Assignment> {
     let mut e = ValidationErrors::new();
-    let username = e.check("username", Username::parse(&req.username));
+    let username = e.check("username", Username::parse(req.username.trim()));
     let reason = e.check("reason", Reason::parse(&req.reason));
     let (username, reason) = e.finish(|| Some((username?, reason?)))?;
-    let h = load_household(&s, &p, &id).await?;
+    let h = load_household(s, p, id).await?;
     let op = h.household.operation_id;
     let unknown = || ApiError::field("username", "unknown_user", "there is no active staff account of that name working in this case's operation; check the name, or give the user this operation first");
     let user = match s.accounts.user_by_name(&username).await? {
@@ -124,8 +135,7 @@ pub(crate) async fn assign(State(s): State<AppState>, Path(id): Path<String>, p:
     if !user.roles.may(nansen_domain::access::Permission::RegistryRead) {
         return Err(ApiError::field("username", "no_case_access", format!("{} holds no role that reads case files; assign the case to a caseworker", user.username)));
     }
-    let a = s.accounts.assign_case(op, h.household.id, user.id, reason.as_str(), entry(&s, &p, "case.assign", &ip, &reason)).await?;
-    Ok((StatusCode::CREATED, Json(dto(&s, &a).await?)))
+    Ok(s.accounts.assign_case(op, h.household.id, user.id, reason.as_str(), entry(s, p, "case.assign", ip, &reason)).await?)
 }
 
 /// End an assignment.
@@ -139,14 +149,19 @@ pub struct EndAssignmentRequest {
 #[utoipa::path(post, path = "/api/v1/assignments/{id}/end", tag = "accounts", request_body = EndAssignmentRequest, params(("id" = Uuid, Path, description = "Assignment")),
     responses((status = 200, body = AssignmentDto), (status = 404, body = ErrorBody), (status = 422, description = "No reason, or already ended", body = ErrorBody)))]
 pub(crate) async fn end(State(s): State<AppState>, Path(id): Path<String>, p: Principal, ip: ClientIp, JsonBody(req): JsonBody<EndAssignmentRequest>) -> ApiResult<Json<AssignmentDto>> {
-    let reason = Reason::parse(&req.reason).map_err(|e| ApiError::field("reason", e.code, e.message))?;
-    let uid: Uuid = parse_id("assignment", &id)?;
-    let a = s.accounts.assignment(uid).await?.ok_or_else(|| not_found("assignment", &id))?;
+    let a = end_assignment(&s, &p, &ip, &id, &req.reason).await?;
+    Ok(Json(dto(&s, &a).await?))
+}
+
+/// Ends the assignment `id` (the one path of the API and the household page).
+pub(crate) async fn end_assignment(s: &AppState, p: &Principal, ip: &ClientIp, id: &str, reason: &str) -> ApiResult<Assignment> {
+    let reason = Reason::parse(reason).map_err(|e| ApiError::field("reason", e.code, e.message))?;
+    let uid: Uuid = parse_id("assignment", id)?;
+    let a = s.accounts.assignment(uid).await?.ok_or_else(|| not_found("assignment", id))?;
     // The case must be one the user may see, like every record.
-    load_household(&s, &p, &a.household_id.to_string()).await.map_err(|_| not_found("assignment", &id))?;
-    if !s.accounts.end_assignment(a.id, reason.as_str(), entry(&s, &p, "case.unassign", &ip, &reason)).await? {
+    load_household(s, p, &a.household_id.to_string()).await.map_err(|_| not_found("assignment", id))?;
+    if !s.accounts.end_assignment(a.id, reason.as_str(), entry(s, p, "case.unassign", ip, &reason)).await? {
         return Err(StoreError::Rule { code: "already_ended", message: "this assignment has already ended; nothing was changed".into() }.into());
     }
-    let a = s.accounts.assignment(uid).await?.ok_or_else(|| not_found("assignment", &id))?;
-    Ok(Json(dto(&s, &a).await?))
+    s.accounts.assignment(uid).await?.ok_or_else(|| not_found("assignment", id))
 }

@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search))
         .route("/persons/{id}", get(person))
         .route("/households/{id}", get(household))
+        .route("/households/{id}/assignments", axum::routing::post(assign))
+        .route("/assignments/{id}/end", axum::routing::post(end_assignment))
         .route("/static/app.css", get(css))
         .route("/language", get(crate::i18n::set_language))
 }
@@ -335,6 +337,15 @@ pub(crate) struct PersonPage {
     events: Vec<EventLine>,
 }
 
+/// A running assignment of a case, as the household page shows it.
+struct AssignmentLine {
+    id: String,
+    username: String,
+    since: String,
+    by: String,
+    reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "household.html")]
 struct HouseholdPage {
@@ -346,6 +357,13 @@ struct HouseholdPage {
     address: String,
     members: Vec<PersonLine>,
     events: Vec<EventLine>,
+    /// The user may assign the case (`case_assign`); only then are assignments shown.
+    may_assign: bool,
+    assignments: Vec<AssignmentLine>,
+    /// What went wrong with the last assignment form, and what was typed.
+    assign_error: String,
+    username: String,
+    reason: String,
 }
 
 #[derive(Template)]
@@ -541,24 +559,93 @@ pub(crate) async fn person_page(s: &AppState, pr: &Principal, id: &str, lodge: O
 }
 
 async fn household(State(s): State<AppState>, pr: Principal, Path(id): Path<String>) -> Response {
-    let r: Result<HouseholdPage, ApiError> = async {
-        let v = load_household(&s, &pr, &id).await?;
-        let events = redact_events(s.store.history(EntityKind::Household, v.household.id.as_uuid()).await?, &pr);
-        let h = &v.household;
-        Ok(HouseholdPage {
-            chrome: Chrome::of(&pr),
-            id: h.id.to_string(),
-            case_number: h.case_number.to_string(),
-            version: h.version,
-            arrival: h.details.arrival_date.map(|d| Tr::new(pr.locale).date(d)).unwrap_or_default(),
-            address: h.details.address.as_ref().map(|a| a.to_string()).unwrap_or_default(),
-            members: v.members.iter().map(PersonLine::from).collect(),
-            events: events.iter().map(EventLine::from).collect(),
-        })
-    }
-    .await;
-    match r {
+    match household_page(&s, &pr, &id).await {
         Ok(p) => render(&p),
+        Err(e) => page_error_in(pr.locale, e),
+    }
+}
+
+async fn household_page(s: &AppState, pr: &Principal, id: &str) -> Result<HouseholdPage, ApiError> {
+    let v = load_household(s, pr, id).await?;
+    let events = redact_events(s.store.history(EntityKind::Household, v.household.id.as_uuid()).await?, pr);
+    let h = &v.household;
+    let tr = Tr::new(pr.locale);
+    let may_assign = pr.may(Permission::CaseAssign);
+    let assignments = if may_assign {
+        crate::assignment_api::assignments_of(s, h.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.active)
+            .map(|a| AssignmentLine {
+                id: a.id.to_string(),
+                username: a.username,
+                since: chrono::DateTime::parse_from_rfc3339(&a.assigned_at).map(|d| tr.date(d.date_naive())).unwrap_or(a.assigned_at),
+                by: a.assigned_by,
+                reason: a.reason,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(HouseholdPage {
+        may_assign,
+        assignments,
+        assign_error: String::new(),
+        username: String::new(),
+        reason: String::new(),
+        chrome: Chrome::of(pr),
+        id: h.id.to_string(),
+        case_number: h.case_number.to_string(),
+        version: h.version,
+        arrival: h.details.arrival_date.map(|d| Tr::new(pr.locale).date(d)).unwrap_or_default(),
+        address: h.details.address.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+        members: v.members.iter().map(PersonLine::from).collect(),
+        events: events.iter().map(EventLine::from).collect(),
+    })
+}
+
+/// The household page's assignment forms.
+#[derive(serde::Deserialize)]
+struct AssignForm {
+    username: Option<String>,
+    reason: Option<String>,
+}
+
+async fn assign(State(s): State<AppState>, pr: Principal, ip: crate::account_api::ClientIp, Path(id): Path<String>, axum::Form(f): axum::Form<AssignForm>) -> Response {
+    let req = crate::assignment_api::AssignRequest { username: f.username.unwrap_or_default(), reason: f.reason.unwrap_or_default() };
+    match crate::assignment_api::assign_case(&s, &pr, &ip, &id, &req).await {
+        Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/households/{id}#assignments"))]).into_response(),
+        Err(e) => household_with_error(&s, &pr, &id, e, req.username, req.reason).await,
+    }
+}
+
+async fn end_assignment(State(s): State<AppState>, pr: Principal, ip: crate::account_api::ClientIp, Path(id): Path<String>, axum::Form(f): axum::Form<AssignForm>) -> Response {
+    let reason = f.reason.unwrap_or_default();
+    match crate::assignment_api::end_assignment(&s, &pr, &ip, &id, &reason).await {
+        Ok(a) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/households/{}#assignments", a.household_id))]).into_response(),
+        Err(e) => match s.accounts.assignment(id.parse().unwrap_or_default()).await {
+            Ok(Some(a)) if e.parts().0 != StatusCode::NOT_FOUND => household_with_error(&s, &pr, &a.household_id.to_string(), e, String::new(), String::new()).await,
+            _ => page_error_in(pr.locale, e),
+        },
+    }
+}
+
+/// The household page again, with what was wrong in an assignment form and what was typed.
+async fn household_with_error(s: &AppState, pr: &Principal, household: &str, e: ApiError, username: String, reason: String) -> Response {
+    let (status, detail) = e.parts();
+    if status == StatusCode::NOT_FOUND || status.is_server_error() {
+        return page_error_in(pr.locale, e);
+    }
+    let message = detail.fields.first().map(|f| f.message.clone()).unwrap_or(detail.message);
+    match household_page(s, pr, household).await {
+        Ok(mut p) => {
+            p.assign_error = message;
+            p.username = username;
+            p.reason = reason;
+            let mut r = render(&p);
+            *r.status_mut() = status;
+            r
+        }
         Err(e) => page_error_in(pr.locale, e),
     }
 }

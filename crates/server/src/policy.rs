@@ -120,6 +120,8 @@ pub const POLICY: &[Rule] = &[
     needs("GET", "/api/v1/households/{id}/assignments", P::CaseAssign),
     needs("POST", "/api/v1/households/{id}/assignments", P::CaseAssign),
     needs("POST", "/api/v1/assignments/{id}/end", P::CaseAssign),
+    needs("POST", "/households/{id}/assignments", P::CaseAssign),
+    needs("POST", "/assignments/{id}/end", P::CaseAssign),
     // Staff pages: registration of a household (with the duplicate check before saving) and the
     // duplicate review queue with its comparison page and decisions.
     needs("GET", "/register", P::RegistryWrite),

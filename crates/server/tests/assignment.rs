@@ -149,6 +149,27 @@ async fn a_caseworker_sees_only_the_cases_assigned_to_them(db: TestDb) {
     }
     assert!(app.state.accounts.verify_access_log().await.unwrap().first_break.is_none());
 
+    // The household page: a senior protection officer assigns case B and ends it, with reasons.
+    let senior = support::browser::sign_in(&app, "clerk.user").await;
+    let page = senior.get(&app, &format!("/households/{hh_b}")).await;
+    assert!(page.body.contains(&format!("action=\"/households/{hh_b}/assignments\"")), "{}", page.body);
+    let refused = senior.post(&app, &format!("/households/{hh_b}/assignments"), &[("username", "caseworker"), ("reason", "")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("role=\"alert\"") && refused.body.contains("value=\"caseworker\""), "the error is shown and the name kept: {}", refused.body);
+    let done = senior.post(&app, &format!("/households/{hh_b}/assignments"), &[("username", "caseworker"), ("reason", "Appeal preparation")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(get(&app, &cw, &format!("/api/v1/persons/{pa_b}")).await.0, StatusCode::OK, "case B is now the caseworker's");
+    let page = senior.get(&app, &format!("/households/{hh_b}")).await;
+    assert!(page.body.contains("Appeal preparation"), "{}", page.body);
+    let (_, list) = app.call("GET", &format!("/api/v1/households/{hh_b}/assignments"), None, None).await;
+    let running = id(&list[0]["id"]);
+    let ended = senior.post(&app, &format!("/assignments/{running}/end"), &[("reason", "Appeal decided")]).await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
+    assert_eq!(get(&app, &cw, &format!("/api/v1/persons/{pa_b}")).await.0, StatusCode::NOT_FOUND);
+    // Case A is closed to the caseworker's pages too, now that its assignment has ended.
+    let own = web.get(&app, &format!("/households/{hh_a}")).await;
+    assert_eq!(own.status, StatusCode::NOT_FOUND, "case A's assignment has ended");
+
     // Lifting the limit opens every case of the operation to the account.
     let admin = app.token(None, true).await;
     let (_, u) = app.call_with(&admin, "GET", &format!("/api/v1/users/{user_id}"), None).await;

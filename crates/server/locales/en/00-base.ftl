@@ -109,3 +109,14 @@ rel-GCH = grandchild
 rel-GPA = grandparent
 rel-REL = other relative
 rel-NRL = not related
+
+# Case assignment (household page)
+assign-title = Assigned to
+assign-help = Staff whose account is limited to assigned cases see this case only while it is assigned to them. Give a reason: it is kept with the assignment and in the access log.
+assign-none = Not assigned to anyone.
+assign-user = Staff member (sign-in name)
+assign-since = Since
+assign-reason = Reason
+assign-end = End the assignment
+assign-end-reason = Why it ends
+assign-submit = Assign

@@ -107,3 +107,14 @@ rel-GCH = nieto o nieta
 rel-GPA = abuelo o abuela
 rel-REL = otro familiar
 rel-NRL = sin parentesco
+
+# Asignación de casos (página del hogar)
+assign-title = Asignado a
+assign-help = El personal cuya cuenta se limita a los casos asignados solo ve este caso mientras le esté asignado. Indique un motivo: se conserva con la asignación y en el registro de accesos.
+assign-none = No está asignado a nadie.
+assign-user = Miembro del personal (nombre de usuario)
+assign-since = Desde
+assign-reason = Motivo
+assign-end = Terminar la asignación
+assign-end-reason = Motivo del fin
+assign-submit = Asignar

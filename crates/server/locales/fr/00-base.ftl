@@ -107,3 +107,14 @@ rel-GCH = petit-enfant
 rel-GPA = grand-parent
 rel-REL = autre parent
 rel-NRL = sans lien de parenté
+
+# Attribution des dossiers (page du ménage)
+assign-title = Attribué à
+assign-help = Le personnel dont le compte est limité aux dossiers attribués ne voit ce dossier que tant qu'il lui est attribué. Indiquez un motif : il est conservé avec l'attribution et dans le journal d'accès.
+assign-none = Attribué à personne.
+assign-user = Membre du personnel (identifiant)
+assign-since = Depuis
+assign-reason = Motif
+assign-end = Mettre fin à l'attribution
+assign-end-reason = Motif de la fin
+assign-submit = Attribuer

@@ -101,3 +101,14 @@ rel-GCH = 손주
 rel-GPA = 조부모
 rel-REL = 기타 친척
 rel-NRL = 비친족
+
+# 사건 배정 (가구 페이지)
+assign-title = 배정 대상
+assign-help = 배정된 사건만 볼 수 있도록 제한된 계정의 직원은 이 사건이 배정되어 있는 동안에만 볼 수 있습니다. 사유를 입력하세요. 사유는 배정 기록과 접근 로그에 보관됩니다.
+assign-none = 아무에게도 배정되지 않았습니다.
+assign-user = 직원 (로그인 이름)
+assign-since = 배정일
+assign-reason = 사유
+assign-end = 배정 종료
+assign-end-reason = 종료 사유
+assign-submit = 배정

@@ -101,3 +101,14 @@ rel-GCH = 孙子女
 rel-GPA = 祖父母
 rel-REL = 其他亲属
 rel-NRL = 非亲属
+
+# 案件分配（家庭页面）
+assign-title = 已分配给
+assign-help = 账户仅限于已分配案件的工作人员，只有在本案件分配给他们期间才能看到它。请填写理由：理由会与分配记录一起保存，并写入访问日志。
+assign-none = 尚未分配给任何人。
+assign-user = 工作人员（登录名）
+assign-since = 起始
+assign-reason = 理由
+assign-end = 结束分配
+assign-end-reason = 结束理由
+assign-submit = 分配
