@@ -294,7 +294,8 @@ async fn run(cli: Cli) -> Result<()> {
             let accounts = users::demo_accounts(&store).await?;
             println!("Demo accounts (password for all: {}; demo only):", users::DEMO_PASSWORD);
             for (name, role) in accounts {
-                println!("  {name:<14} {role}");
+                let note = if name == users::DEMO_ASSIGNED.0 { format!(" (sees only the {} cases assigned to it)", users::DEMO_ASSIGNED.1) } else { String::new() };
+                println!("  {name:<14} {role}{note}");
             }
             if no_serve {
                 return Ok(());

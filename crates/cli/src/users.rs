@@ -210,7 +210,11 @@ pub async fn run(store: &AnyStore, cmd: UserCmd) -> Result<()> {
 /// creates them, on a database that holds nothing but demo data.
 pub const DEMO_PASSWORD: &str = "nansen-demo-2026";
 
-/// Creates the demo accounts.
+/// The demo account limited to the cases assigned to it, and how many cases it gets.
+pub const DEMO_ASSIGNED: (&str, usize) = ("officer2", 12);
+
+/// Creates the demo accounts. `officer2` works on assigned cases only: the first households of the
+/// demo operation are assigned to it, so that the demo shows the scoping.
 pub async fn demo_accounts(store: &AnyStore) -> Result<Vec<(String, Role)>> {
     let accounts = store.accounts();
     let roles = [
@@ -233,13 +237,33 @@ pub async fn demo_accounts(store: &AnyStore) -> Result<Vec<(String, Role)>> {
         let username = Username::parse(name).map_err(|e| anyhow::anyhow!(e.message))?;
         let affiliation = (role == Role::HostStateLiaison).then(|| Iso3::parse("KEN")).transpose().map_err(|e| anyhow::anyhow!(e.message))?;
         let roles = Roles::parse(&[role]).map_err(|e| anyhow::anyhow!(e.message))?;
-        accounts
+        let assigned_only = name == DEMO_ASSIGNED.0;
+        let user = accounts
             .create_user(
-                NewUser { username, display_name: display.into(), password_hash: hash.clone(), roles, operations: OperationScope::All, affiliation, assigned_only: false },
+                NewUser { username, display_name: display.into(), password_hash: hash.clone(), roles, operations: OperationScope::All, affiliation, assigned_only },
                 AccessEntry { actor: "demo".into(), ..cli_entry("user.create") },
             )
             .await?;
+        if assigned_only {
+            assign_demo_cases(store, &accounts, user.id).await?;
+        }
         out.push((name.to_string(), role));
     }
     Ok(out)
+}
+
+async fn assign_demo_cases(store: &AnyStore, accounts: &Accounts, user: uuid::Uuid) -> Result<()> {
+    let Some(op) = store.operations().await?.first().map(|o| o.id) else { return Ok(()) };
+    let found = store.search(&nansen_store::SearchQuery { operation: Some(op), limit: 200, ..Default::default() }).await?;
+    let mut households: Vec<nansen_domain::HouseholdId> = Vec::new();
+    for p in found.items {
+        if households.len() < DEMO_ASSIGNED.1 && !households.contains(&p.household_id) {
+            households.push(p.household_id);
+        }
+    }
+    for h in households {
+        let log = AccessEntry { actor: "demo".into(), reason: Some("demo: eligibility caseload".into()), ..cli_entry("case.assign") };
+        accounts.assign_case(op, h, user, "demo: eligibility caseload", log).await?;
+    }
+    Ok(())
 }

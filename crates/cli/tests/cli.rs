@@ -114,6 +114,10 @@ fn demo_builds_a_database_and_never_replaces_real_data() {
     let db = format!("sqlite://{}", dir.path().join("demo.db").display());
     let out = ok(&nansen(&db, &["demo", "--no-serve", "--households", "300"]));
     assert!(out.contains("300 households"), "{out}");
+    assert!(out.contains("officer2") && out.contains("sees only the 12 cases assigned to it"), "{out}");
+    let path = dir.path().join("demo.db");
+    let q = std::process::Command::new("sqlite3").arg(&path).arg("SELECT COUNT(DISTINCT household_id) FROM case_assignments WHERE ended_at IS NULL").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&q.stdout).trim(), "12", "the demo's assigned-only officer has its cases");
     let n = persons(&db);
     assert!(n > 700, "{n}");
     // a second run replaces the demo with the same people (deterministic seed)
