@@ -466,6 +466,8 @@ pub fn check_submission(country: Iso3, host: Iso3, candidates: &[Candidate]) -> 
 pub struct ReturnFacts {
     /// The person.
     pub person: PersonId,
+    /// False when the person is no longer a record of the operation (merged into another record).
+    pub in_operation: bool,
     /// The verdict when the repatriation was requested allowed the return.
     pub allowed_when_requested: bool,
     /// A departure (resettlement or return) is already recorded for them.
@@ -521,6 +523,9 @@ pub fn evaluate_return_departure(request: &VoluntaryRepatriation, facts: &[Retur
                     }
                     if f.departed {
                         refusals.push(refusal(p, "already_departed", "a departure is already recorded for the person; a person departs once"));
+                    }
+                    if !f.in_operation {
+                        refusals.push(refusal(p, "not_in_operation", "the person's record is no longer one of the operation (it was merged into another); record the departure on the record kept"));
                     }
                 }
             }
@@ -658,7 +663,7 @@ mod tests {
                 RepatriationParticipant::Adult { person: c, consent: None, interview: interview.clone() },
             ],
         };
-        let f = |p, allowed, departed, withdrawn| ReturnFacts { person: p, allowed_when_requested: allowed, departed, consent_withdrawn: withdrawn };
+        let f = |p, allowed, departed, withdrawn| ReturnFacts { person: p, in_operation: true, allowed_when_requested: allowed, departed, consent_withdrawn: withdrawn };
         let v = evaluate_return_departure(&req, &[f(a, true, false, false), f(b, true, false, true), f(c, false, false, false), f(d, true, false, false)], day(2026, 6, 1));
         let codes = |i: usize| v[i].refusals.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
         assert!(v[0].allowed);

@@ -57,7 +57,10 @@ pub fn routes() -> Router<AppState> {
         crate::account_api::access_log,
         crate::duplicates_api::check, crate::duplicates_api::list, crate::duplicates_api::get_duplicate, crate::duplicates_api::dismiss,
         crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge,
-        crate::sharing_api::list, crate::sharing_api::create, crate::sharing_api::one, crate::sharing_api::revoke, crate::sharing_api::transfer
+        crate::sharing_api::list, crate::sharing_api::create, crate::sharing_api::one, crate::sharing_api::revoke, crate::sharing_api::transfer,
+        crate::solutions_api::list_quotas, crate::solutions_api::set_quota, crate::solutions_api::submit, crate::solutions_api::list_submissions,
+        crate::solutions_api::get_submission, crate::solutions_api::submission_history, crate::solutions_api::accept, crate::solutions_api::reject,
+        crate::solutions_api::withdraw, crate::solutions_api::depart, crate::solutions_api::depart_repatriation
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -75,7 +78,10 @@ pub fn routes() -> Router<AppState> {
         crate::duplicates_api::DuplicatePage, crate::duplicates_api::DuplicateViewDto, crate::duplicates_api::DuplicateSideDto,
         crate::duplicates_api::DecisionRequest,
         crate::sharing_api::AgreementDto, crate::sharing_api::TransferDto, crate::sharing_api::RevokeRequest, crate::sharing_api::TransferRequest,
-        crate::sharing_api::TransferResult, crate::sharing_api::RefusedDto, nansen_domain::sharing::AgreementInput, nansen_domain::sharing::SharedField
+        crate::sharing_api::TransferResult, crate::sharing_api::RefusedDto, nansen_domain::sharing::AgreementInput, nansen_domain::sharing::SharedField,
+        crate::solutions_api::QuotaDto, crate::solutions_api::QuotaRequest, crate::solutions_api::SubmissionDto, crate::solutions_api::SubmissionPage,
+        crate::solutions_api::SubmissionRequest, crate::solutions_api::AcceptRequest, crate::solutions_api::ReasonRequest, crate::solutions_api::DepartRequest,
+        crate::solutions_api::ReturnDepartureRequest, crate::solutions_api::ReturnDepartureDto
     )),
     modifiers(&Security),
     tags(
@@ -86,7 +92,8 @@ pub fn routes() -> Router<AppState> {
         (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
         (name = "accounts", description = "Users, roles, tokens and the access log"),
         (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo"),
-        (name = "sharing", description = "Data-sharing agreements with third parties, and the logged transfers made under them")
+        (name = "sharing", description = "Data-sharing agreements with third parties, and the logged transfers made under them"),
+        (name = "solutions", description = "Durable solutions: resettlement States' yearly quotas, resettlement submissions and departures")
     ),
     security(("token" = []), ("session" = []))
 )]

@@ -22,6 +22,7 @@ pub mod pages_rsd;
 pub mod policy;
 pub mod protection_api;
 pub mod sharing_api;
+pub mod solutions_api;
 pub mod stats_api;
 pub mod stats_pages;
 
@@ -139,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account_api::routes())
         .merge(stats_api::routes())
         .merge(sharing_api::routes())
+        .merge(solutions_api::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
