@@ -117,10 +117,17 @@ pub enum Permission {
     /// Assign cases (households) to staff, end assignments, and see who a case is assigned to. A
     /// user whose account is limited to assigned cases sees nothing else of their operations.
     CaseAssign,
+    /// Read resettlement quotas and submissions (who was submitted to which State, its decision,
+    /// departures).
+    ResettlementRead,
+    /// Submit refugees for resettlement and record the State's decision, withdrawals and departures.
+    ResettlementWrite,
+    /// Set a resettlement State's yearly quota of places for an operation.
+    ResettlementQuota,
 }
 
 /// Every permission, in a fixed order.
-pub const PERMISSIONS: [Permission; 24] = [
+pub const PERMISSIONS: [Permission; 27] = [
     Permission::OperationRead,
     Permission::OperationAdmin,
     Permission::RegistryRead,
@@ -145,6 +152,9 @@ pub const PERMISSIONS: [Permission; 24] = [
     Permission::SharingAdmin,
     Permission::SharingTransfer,
     Permission::CaseAssign,
+    Permission::ResettlementRead,
+    Permission::ResettlementWrite,
+    Permission::ResettlementQuota,
 ];
 
 impl Role {
@@ -216,8 +226,22 @@ impl Role {
                 P::SharingAdmin,
                 P::SharingTransfer,
                 P::CaseAssign,
+                P::ResettlementRead,
+                P::ResettlementWrite,
+                P::ResettlementQuota,
             ],
-            Role::ResettlementOfficer => &[P::OperationRead, P::RegistryRead, P::ClaimRead, P::ProtectionRead, P::StatusRead, P::Repatriation, P::JurisdictionRead, P::SharingTransfer],
+            Role::ResettlementOfficer => &[
+                P::OperationRead,
+                P::RegistryRead,
+                P::ClaimRead,
+                P::ProtectionRead,
+                P::StatusRead,
+                P::Repatriation,
+                P::JurisdictionRead,
+                P::SharingTransfer,
+                P::ResettlementRead,
+                P::ResettlementWrite,
+            ],
             Role::Supervisor => &[
                 P::OperationRead,
                 P::RegistryRead,
@@ -229,6 +253,7 @@ impl Role {
                 P::StatisticsInternal,
                 P::JurisdictionRead,
                 P::AuditRead,
+                P::ResettlementRead,
             ],
             Role::HostStateLiaison => &[P::OperationRead, P::StatusRead, P::RemovalRequest, P::RemovalRead],
             Role::Statistician => &[P::OperationRead, P::StatisticsInternal, P::JurisdictionRead],
@@ -313,6 +338,9 @@ impl Permission {
             Permission::SharingAdmin => "sharing_admin",
             Permission::SharingTransfer => "sharing_transfer",
             Permission::CaseAssign => "case_assign",
+            Permission::ResettlementRead => "resettlement_read",
+            Permission::ResettlementWrite => "resettlement_write",
+            Permission::ResettlementQuota => "resettlement_quota",
         }
     }
 }
@@ -450,15 +478,25 @@ mod tests {
 
     #[test]
     fn administrator_reads_no_case_content() {
-        for p in [Permission::RegistryRead, Permission::SensitiveRead, Permission::ClaimRead, Permission::ProtectionRead, Permission::StatusRead] {
+        for p in [Permission::RegistryRead, Permission::SensitiveRead, Permission::ClaimRead, Permission::ProtectionRead, Permission::StatusRead, Permission::ResettlementRead, Permission::Repatriation] {
             assert!(!Role::Administrator.may(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn resettlement_is_for_resettlement_and_senior_protection_officers() {
+        for r in ROLES {
+            let writes = matches!(r, Role::ResettlementOfficer | Role::SeniorProtectionOfficer);
+            assert_eq!(r.may(Permission::ResettlementWrite), writes, "{r}");
+            assert_eq!(r.may(Permission::ResettlementRead), writes || r == Role::Supervisor, "{r}");
+            assert_eq!(r.may(Permission::ResettlementQuota), r == Role::SeniorProtectionOfficer, "{r}");
         }
     }
 
     #[test]
     fn liaison_learns_status_only() {
         assert!(Role::HostStateLiaison.may(Permission::StatusRead));
-        for p in [Permission::RegistryRead, Permission::SensitiveRead, Permission::ClaimRead, Permission::ProtectionRead] {
+        for p in [Permission::RegistryRead, Permission::SensitiveRead, Permission::ClaimRead, Permission::ProtectionRead, Permission::ResettlementRead, Permission::Repatriation] {
             assert!(!Role::HostStateLiaison.may(p), "{p}");
         }
     }

@@ -45,6 +45,10 @@ pub enum EntityKind {
     Repatriation,
     /// A proposed duplicate (a pair of persons under review).
     Duplicate,
+    /// A resettlement State's yearly quota of places for an operation.
+    ResettlementQuota,
+    /// A resettlement submission.
+    Resettlement,
 }
 
 impl EntityKind {
@@ -58,6 +62,8 @@ impl EntityKind {
             Self::Removal => "removal",
             Self::Repatriation => "repatriation",
             Self::Duplicate => "duplicate",
+            Self::ResettlementQuota => "resettlement_quota",
+            Self::Resettlement => "resettlement",
         }
     }
     /// Parses the storage form.
@@ -70,6 +76,8 @@ impl EntityKind {
             "removal" => Some(Self::Removal),
             "repatriation" => Some(Self::Repatriation),
             "duplicate" => Some(Self::Duplicate),
+            "resettlement_quota" => Some(Self::ResettlementQuota),
+            "resettlement" => Some(Self::Resettlement),
             _ => None,
         }
     }
@@ -115,6 +123,20 @@ pub enum EventKind {
     PersonMerged,
     /// A merge was undone: both records stand on their own again and the pair returns to review.
     PersonUnmerged,
+    /// A resettlement State's quota for a year was set or changed.
+    ResettlementQuotaSet,
+    /// Refugees were submitted to a resettlement State.
+    ResettlementSubmitted,
+    /// The resettlement State accepted a submission (its persons use places of the year's quota).
+    ResettlementAccepted,
+    /// The resettlement State rejected a submission, with its reason.
+    ResettlementRejected,
+    /// The operation withdrew a submission, with the reason.
+    ResettlementWithdrawn,
+    /// Persons of an accepted submission departed to the resettlement State (each with their day).
+    ResettlementDeparted,
+    /// Participants of a voluntary repatriation left for their country, re-evaluated on the day of departure.
+    RepatriationDeparted,
 }
 
 impl EventKind {
@@ -138,6 +160,13 @@ impl EventKind {
             Self::DuplicateConfirmed => "duplicate_confirmed",
             Self::PersonMerged => "person_merged",
             Self::PersonUnmerged => "person_unmerged",
+            Self::ResettlementQuotaSet => "resettlement_quota_set",
+            Self::ResettlementSubmitted => "resettlement_submitted",
+            Self::ResettlementAccepted => "resettlement_accepted",
+            Self::ResettlementRejected => "resettlement_rejected",
+            Self::ResettlementWithdrawn => "resettlement_withdrawn",
+            Self::ResettlementDeparted => "resettlement_departed",
+            Self::RepatriationDeparted => "repatriation_departed",
         }
     }
     /// Parses the storage form.
@@ -213,7 +242,7 @@ mod tests {
 
     #[test]
     fn event_kinds_roundtrip() {
-        for k in [EventKind::HouseholdRegistered, EventKind::PersonUpdated, EventKind::MemberAdded] {
+        for k in [EventKind::HouseholdRegistered, EventKind::PersonUpdated, EventKind::MemberAdded, EventKind::ResettlementDeparted, EventKind::RepatriationDeparted] {
             assert_eq!(EventKind::parse(k.as_str()), Some(k));
         }
         assert!(Actor::parse("clerk.amina").is_ok());

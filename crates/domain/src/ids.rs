@@ -74,3 +74,11 @@ id_type!(
     /// A proposed duplicate: a pair of persons that may be one person, for an officer to review.
     DuplicateId
 );
+id_type!(
+    /// A resettlement submission: refugees proposed to one resettlement State.
+    SubmissionId
+);
+id_type!(
+    /// A resettlement State's yearly quota of places for one operation.
+    QuotaId
+);

@@ -25,6 +25,7 @@ pub mod operation;
 pub mod person;
 pub mod protection;
 pub mod sharing;
+pub mod solutions;
 
 pub use case_number::CaseNumber;
 pub use country::{Citizenship, Iso3};
@@ -32,7 +33,7 @@ pub use date::PartialDate;
 pub use error::{FieldError, ParseError, ValidationErrors};
 pub use event::{Actor, EntityKind, Event, EventKind};
 pub use household::{HouseholdDetails, HouseholdInput, MemberInput, NewHousehold, RegistrationKey};
-pub use ids::{AssessmentId, ClaimId, DuplicateId, EventId, HouseholdId, OperationId, PersonId, RemovalId};
+pub use ids::{AssessmentId, ClaimId, DuplicateId, EventId, HouseholdId, OperationId, PersonId, QuotaId, RemovalId, SubmissionId};
 pub use name::{LatinName, PersonName, Reason, ShortText};
 pub use operation::{DeterminingAuthority, Operation, OperationCode};
 pub use person::{PersonDetails, PersonInput, Relationship, Sex};

@@ -58,7 +58,10 @@ pub fn routes() -> Router<AppState> {
         crate::duplicates_api::check, crate::duplicates_api::list, crate::duplicates_api::get_duplicate, crate::duplicates_api::dismiss,
         crate::duplicates_api::confirm, crate::duplicates_api::merge, crate::duplicates_api::unmerge,
         crate::sharing_api::list, crate::sharing_api::create, crate::sharing_api::one, crate::sharing_api::revoke, crate::sharing_api::transfer,
-        crate::assignment_api::list, crate::assignment_api::assign, crate::assignment_api::end
+        crate::assignment_api::list, crate::assignment_api::assign, crate::assignment_api::end,
+        crate::solutions_api::list_quotas, crate::solutions_api::set_quota, crate::solutions_api::submit, crate::solutions_api::list_submissions,
+        crate::solutions_api::get_submission, crate::solutions_api::submission_history, crate::solutions_api::accept, crate::solutions_api::reject,
+        crate::solutions_api::withdraw, crate::solutions_api::depart, crate::solutions_api::depart_repatriation
     ),
     components(schemas(
         ErrorBody, OperationDto, OperationInput, HouseholdDto, PersonDto, PersonPage, HouseholdInput, PersonInput, UpdatePersonRequest,
@@ -77,7 +80,10 @@ pub fn routes() -> Router<AppState> {
         crate::duplicates_api::DecisionRequest,
         crate::sharing_api::AgreementDto, crate::sharing_api::TransferDto, crate::sharing_api::RevokeRequest, crate::sharing_api::TransferRequest,
         crate::sharing_api::TransferResult, crate::sharing_api::RefusedDto, nansen_domain::sharing::AgreementInput, nansen_domain::sharing::SharedField,
-        crate::assignment_api::AssignmentDto, crate::assignment_api::AssignRequest, crate::assignment_api::EndAssignmentRequest
+        crate::assignment_api::AssignmentDto, crate::assignment_api::AssignRequest, crate::assignment_api::EndAssignmentRequest,
+        crate::solutions_api::QuotaDto, crate::solutions_api::QuotaRequest, crate::solutions_api::SubmissionDto, crate::solutions_api::SubmissionPage,
+        crate::solutions_api::SubmissionRequest, crate::solutions_api::AcceptRequest, crate::solutions_api::ReasonRequest, crate::solutions_api::DepartRequest,
+        crate::solutions_api::ReturnDepartureRequest, crate::solutions_api::ReturnDepartureDto
     )),
     modifiers(&Security),
     tags(
@@ -88,7 +94,8 @@ pub fn routes() -> Router<AppState> {
         (name = "jurisdictions", description = "Which instruments bind a country of asylum"),
         (name = "accounts", description = "Users, roles, tokens, case assignment and the access log"),
         (name = "duplicates", description = "The duplicate check at registration and the review queue: dismiss, confirm, merge, undo"),
-        (name = "sharing", description = "Data-sharing agreements with third parties, and the logged transfers made under them")
+        (name = "sharing", description = "Data-sharing agreements with third parties, and the logged transfers made under them"),
+        (name = "solutions", description = "Durable solutions: resettlement States' yearly quotas, resettlement submissions and departures")
     ),
     security(("token" = []), ("session" = []))
 )]
@@ -626,6 +633,16 @@ pub(crate) async fn scope_persons(s: &AppState, p: &Principal, persons: Vec<Pers
         }
     }
     Ok(())
+}
+
+/// For a user limited to assigned cases: Ok only when every participant of the repatriation request
+/// whose first event is `first` is in those cases (else 404). Always Ok for other users.
+pub(crate) async fn scope_repatriation(s: &AppState, p: &Principal, first: &Event, id: &str) -> ApiResult<()> {
+    if p.cases.is_none() {
+        return Ok(());
+    }
+    let r = serde_json::from_value::<nansen_domain::convention::guard::VoluntaryRepatriation>(first.data["request"].clone()).map_err(|_| not_found("repatriation", id))?;
+    scope_persons(s, p, r.participants.iter().map(|x| x.person()).collect(), "repatriation", id).await
 }
 
 /// A household the user may see (see [`load_person`]; every member is checked).

@@ -23,6 +23,7 @@ pub mod policy;
 pub mod protection_api;
 pub mod sharing_api;
 pub mod assignment_api;
+pub mod solutions_api;
 pub mod stats_api;
 pub mod stats_pages;
 
@@ -141,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .merge(stats_api::routes())
         .merge(sharing_api::routes())
         .merge(assignment_api::routes())
+        .merge(solutions_api::routes())
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::extract::DefaultBodyLimit::max(json::MAX_JSON_BODY))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

@@ -96,6 +96,20 @@ pub const POLICY: &[Rule] = &[
     needs("PUT", "/api/v1/jurisdictions/{country}", P::JurisdictionWrite),
     needs("POST", "/api/v1/operations/{operation_id}/repatriations", P::Repatriation),
     reads("GET", "/api/v1/repatriations/{id}", P::Repatriation),
+    needs("POST", "/api/v1/repatriations/{id}/depart", P::Repatriation),
+    // Durable solutions: quotas are set by a senior protection officer; submissions (who is proposed
+    // to which State, its decision, departures) are case content, read and written by resettlement
+    // and senior protection officers and read by UNHCR supervision.
+    needs("GET", "/api/v1/operations/{operation_id}/resettlement-quotas", P::ResettlementRead),
+    needs("PUT", "/api/v1/operations/{operation_id}/resettlement-quotas/{country}/{year}", P::ResettlementQuota),
+    needs("POST", "/api/v1/operations/{operation_id}/resettlement-submissions", P::ResettlementWrite),
+    reads("GET", "/api/v1/operations/{operation_id}/resettlement-submissions", P::ResettlementRead),
+    reads("GET", "/api/v1/resettlement-submissions/{id}", P::ResettlementRead),
+    reads("GET", "/api/v1/resettlement-submissions/{id}/history", P::ResettlementRead),
+    needs("POST", "/api/v1/resettlement-submissions/{id}/accept", P::ResettlementWrite),
+    needs("POST", "/api/v1/resettlement-submissions/{id}/reject", P::ResettlementWrite),
+    needs("POST", "/api/v1/resettlement-submissions/{id}/withdraw", P::ResettlementWrite),
+    needs("POST", "/api/v1/resettlement-submissions/{id}/depart", P::ResettlementWrite),
     needs("GET", "/api/v1/users", P::UserAdmin),
     needs("POST", "/api/v1/users", P::UserAdmin),
     needs("GET", "/api/v1/users/{id}", P::UserAdmin),

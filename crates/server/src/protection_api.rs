@@ -535,6 +535,11 @@ pub struct RepatriationBody {
 pub struct RepatriationDto {
     /// Identifier.
     pub id: Uuid,
+    /// Version to send with a departure (1 after the evaluation; each recorded departure adds one).
+    pub version: i64,
+    /// The participants whose departure was recorded (POST /api/v1/repatriations/{id}/depart), with the day.
+    #[schema(value_type = Vec<Object>)]
+    pub departed: Vec<serde_json::Value>,
     /// True only when every participant may return.
     pub all_allowed: bool,
     /// The request and a verdict per participant (reasons and citations).
@@ -563,19 +568,22 @@ pub(crate) async fn request_repatriation(State(s): State<AppState>, Path(op): Pa
         "all_allowed": all_allowed,
     });
     let id = s.store.record_repatriation(op, record.clone(), persons, m).await?;
-    Ok((StatusCode::CREATED, Json(RepatriationDto { id, all_allowed, record })).into_response())
+    Ok((StatusCode::CREATED, Json(RepatriationDto { id, version: 1, departed: Vec::new(), all_allowed, record })).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/repatriations/{id}", tag = "protection", params(("id" = Uuid, Path, description = "Repatriation request")), responses((status = 200, body = RepatriationDto), (status = 404, body = ErrorBody)))]
 pub(crate) async fn get_repatriation(State(s): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RepatriationDto>> {
     let uid: Uuid = parse_id("repatriation", &id)?;
     let h = s.store.history(EntityKind::Repatriation, uid).await?;
+    let version = h.iter().map(|e| e.version).max().unwrap_or(1);
+    let departed = h
+        .iter()
+        .filter(|e| e.kind == nansen_domain::EventKind::RepatriationDeparted)
+        .flat_map(|e| e.data.get("departed").and_then(serde_json::Value::as_array).cloned().unwrap_or_default())
+        .collect();
     let e = h.into_iter().next().ok_or_else(|| not_found("repatriation", &id))?;
     p.scope(e.operation_id, "repatriation", &id)?;
-    if p.cases.is_some() {
-        let r = serde_json::from_value::<nansen_domain::convention::guard::VoluntaryRepatriation>(e.data["request"].clone()).map_err(|_| not_found("repatriation", &id))?;
-        crate::api::scope_persons(&s, &p, r.participants.iter().map(|x| x.person()).collect(), "repatriation", &id).await?;
-    }
+    crate::api::scope_repatriation(&s, &p, &e, &id).await?;
     let all_allowed = e.data["all_allowed"].as_bool().unwrap_or(false);
-    Ok(Json(RepatriationDto { id: uid, all_allowed, record: e.data }))
+    Ok(Json(RepatriationDto { id: uid, version, departed, all_allowed, record: e.data }))
 }

@@ -59,6 +59,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{op}", &ids.op)
         .replace("{query}", "series")
         .replace("{country}", "UGA")
+        .replace("{year}", "2026")
         .replace("/persons/{id}", &format!("/persons/{}", ids.person))
         .replace("/households/{id}", &format!("/households/{}", ids.household))
         .replace("/claims/{id}", &format!("/claims/{}", ids.claim))

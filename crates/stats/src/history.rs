@@ -1,5 +1,5 @@
 //! Registry statistics from the stored history: the registry's own events (persons, claims, protection
-//! records, removals) are folded, in the order the store streams them, into each person's statistical
+//! records, removals, voluntary repatriations, resettlement submissions) are folded, in the order the store streams them, into each person's statistical
 //! history ([`crate::registry::StatusEvent`]s and a timeline of sex, date of birth and citizenship), from
 //! which [`RegistryHistory::stock_at`] and [`RegistryHistory::flows`] compute figures for any date.
 //!
@@ -24,11 +24,16 @@
 //! | `protection_updated`: derivative refugee status granted | first-instance recognition |
 //! | citizenship `stateless` in the person's record | stateless from the day it was recorded |
 //! | `removal_executed` | left the operation, for each person removed |
+//! | `resettlement_departed` | resettlement departure, for each person whose departure it records |
+//! | `repatriation_departed` | voluntary return, for each participant whose departure it records |
 //!
-//! Resettlement departures and voluntary returns are counted by [`crate::registry`] but the registry
-//! does not yet record departures (a voluntary repatriation is recorded when it is evaluated, not when
-//! people leave), so those flows are zero until it does. A person registered with no claim, no protection
-//! need and no statelessness holds no category and is reported as "registered, no category".
+//! A departure takes the person out of the stock from that day, like a removal; a voluntary return also
+//! counts them as a returnee for the rest of that calendar year. A departure carries the day the person
+//! left, which may be earlier than the day it was recorded; like every other event it counts from the day
+//! it was **recorded**, so that recording a departure later never changes a figure already published.
+//! The evaluation of a repatriation (`repatriation_evaluated`) and the steps of a submission before
+//! departure change no figure. A person registered with no claim, no protection need and no
+//! statelessness holds no category and is reported as "registered, no category".
 
 use crate::categories::StatSex;
 use crate::place::Place;
@@ -43,7 +48,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The entity kinds whose events the statistics read (households carry nothing statistical).
-pub const KINDS: [EntityKind; 4] = [EntityKind::Person, EntityKind::Claim, EntityKind::Protection, EntityKind::Removal];
+pub const KINDS: [EntityKind; 6] = [EntityKind::Person, EntityKind::Claim, EntityKind::Protection, EntityKind::Removal, EntityKind::Repatriation, EntityKind::Resettlement];
 
 /// A person's statistical attributes from a day on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +173,24 @@ impl RegistryHistory {
                     self.person_event(e, p, K::LeftOperation);
                 }
             }
+            (EntityKind::Resettlement, EventKind::ResettlementDeparted) => self.departures(e, "departures", K::ResettlementDeparture),
+            (EntityKind::Repatriation, EventKind::RepatriationDeparted) => self.departures(e, "departed", K::VoluntaryReturn),
             _ => {}
+        }
+    }
+
+    /// One status event per person of a departure event's list `field` (`[{"person": …, "departed_on": …}]`).
+    fn departures(&mut self, e: &Event, field: &str, kind: K) {
+        let Some(list) = e.data.get(field).and_then(Value::as_array) else { return self.problem(e, "has no list of departures") };
+        let mut ids = Vec::with_capacity(list.len());
+        for d in list {
+            match d.get("person").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()) {
+                Some(p) => ids.push(p),
+                None => return self.problem(e, "names a departure without a person"),
+            }
+        }
+        for p in ids {
+            self.person_event(e, p, kind);
         }
     }
 
@@ -451,5 +473,39 @@ mod tests {
         assert_eq!(hist.stock_at(d(2021, 5, 1)).total(Category::Oip), 0);
         let f = hist.flows(d(2021, 1, 1), d(2021, 12, 31));
         assert_eq!((f.total(Flow::OipRecorded), f.total(Flow::LeftOperation)), (1, 1));
+    }
+
+    #[test]
+    fn departures_are_counted_and_never_change_a_past_figure() {
+        let mut h = H { op: OperationId::generate(), out: Vec::new() };
+        let (a, b, c) = (h.person(d(2022, 1, 1), "F", "1990", "SYR"), h.person(d(2022, 1, 1), "M", "1988", "SYR"), h.person(d(2022, 1, 1), "F", "2012", "SYR"));
+        let derivative = |p: Uuid| json!({"changes": [{"field": "derivative", "before": null, "after": {"principal": p, "claim": Uuid::now_v7(), "status": {"status": "derivative_refugee"}}}], "why": ""});
+        for p in [a, b, c] {
+            h.ev(d(2022, 2, 1), EntityKind::Protection, p, EventKind::ProtectionUpdated, derivative(p));
+        }
+        let before = h.history();
+        let sub = Uuid::now_v7();
+        // Departures recorded in June: the resettlement of two persons (one left in May, recorded late) and one return.
+        h.ev(d(2022, 6, 10), EntityKind::Resettlement, sub, EventKind::ResettlementAccepted, json!({"from": "submitted", "status": "accepted", "departures": []}));
+        h.ev(d(2022, 6, 15), EntityKind::Resettlement, sub, EventKind::ResettlementDeparted, json!({"from": "accepted", "status": "departed", "departures": [{"person": a, "departed_on": "2022-05-30"}, {"person": b, "departed_on": "2022-06-15"}]}));
+        h.ev(d(2022, 6, 20), EntityKind::Repatriation, Uuid::now_v7(), EventKind::RepatriationDeparted, json!({"destination": "SYR", "departed_on": "2022-06-20", "departed": [{"person": c, "departed_on": "2022-06-20"}], "refused": []}));
+        let after = h.history();
+        assert_eq!(after.report().unreadable, 0, "{:?}", after.report().problems);
+        // A past date's figures are the same before and after the later departures…
+        for date in [d(2022, 3, 1), d(2022, 5, 31), d(2022, 6, 14)] {
+            assert_eq!(after.stock_at(date), before.stock_at(date), "stock at {date}");
+            assert_eq!(after.flows(d(2022, 1, 1), date), before.flows(d(2022, 1, 1), date), "flows to {date}");
+        }
+        assert_eq!(after.stock_at(d(2022, 5, 31)).total(Category::Refugees), 3, "a departure counts from the day it was recorded");
+        // …and the departures are counted from the day they were recorded.
+        let f = after.flows(d(2022, 1, 1), d(2022, 12, 31));
+        assert_eq!((f.total(Flow::ResettlementDepartures), f.total(Flow::VoluntaryReturns)), (2, 1));
+        let june = after.stock_at(d(2022, 6, 30));
+        assert_eq!(june.total(Category::Refugees), 0, "departed persons left the stock");
+        assert_eq!(june.total(Category::Returnees), 1);
+        assert_eq!(after.stock_at(d(2023, 1, 1)).total(Category::Returnees), 0, "returnees are counted in the year of return");
+        // A departure naming nobody readable is reported, not counted.
+        h.ev(d(2022, 7, 1), EntityKind::Repatriation, Uuid::now_v7(), EventKind::RepatriationDeparted, json!({"departed": [{"departed_on": "2022-07-01"}]}));
+        assert_eq!(h.history().report().unreadable, 1);
     }
 }

@@ -288,6 +288,38 @@ impl crate::Duplicates for AnyStore {
     }
 }
 
+impl crate::Solutions for AnyStore {
+    async fn set_quota(&self, op: OperationId, quota: nansen_domain::solutions::Quota, expected_version: i64, meta: Meta) -> Result<crate::QuotaRecord> {
+        delegate!(self, s => s.set_quota(op, quota, expected_version, meta))
+    }
+    async fn quotas(&self, op: OperationId) -> Result<Vec<crate::QuotaRecord>> {
+        delegate!(self, s => s.quotas(op))
+    }
+    async fn submit_resettlement(&self, op: OperationId, country: Country, persons: Vec<PersonId>, meta: Meta) -> Result<crate::SubmissionRecord> {
+        delegate!(self, s => s.submit_resettlement(op, country, persons, meta))
+    }
+    async fn act_on_submission(&self, id: nansen_domain::SubmissionId, expected_version: i64, action: nansen_domain::solutions::SubmissionAction, meta: Meta) -> Result<crate::SubmissionRecord> {
+        delegate!(self, s => s.act_on_submission(id, expected_version, action, meta))
+    }
+    async fn submission(&self, id: nansen_domain::SubmissionId) -> Result<Option<crate::SubmissionRecord>> {
+        delegate!(self, s => s.submission(id))
+    }
+    async fn submissions(&self, op: OperationId, status: Option<nansen_domain::solutions::SubmissionStatus>, limit: u32, offset: u32) -> Result<Page<crate::SubmissionRecord>> {
+        delegate!(self, s => s.submissions(op, status, limit, offset))
+    }
+    async fn depart_repatriation(
+        &self,
+        id: Uuid,
+        expected_version: i64,
+        persons: Vec<PersonId>,
+        withdrawn: Vec<PersonId>,
+        departed_on: chrono::NaiveDate,
+        meta: Meta,
+    ) -> Result<crate::ReturnDepartureRecord> {
+        delegate!(self, s => s.depart_repatriation(id, expected_version, persons, withdrawn, departed_on, meta))
+    }
+}
+
 impl From<String> for StoreError {
     fn from(s: String) -> Self {
         StoreError::Invalid(s)

@@ -226,6 +226,7 @@ macro_rules! backend_impl {
                 }
                 Command::Protection(p) => apply_protection(conn, seal, ws, cache, p).await,
                 Command::Duplicates(d) => apply_duplicates(conn, seal, ws, d).await,
+                Command::Solutions(c) => apply_solutions(conn, seal, ws, cache, c).await,
                 Command::Import { op, households, meta } => {
                     let country = country_of(conn, cache, *op).await?;
                     let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();

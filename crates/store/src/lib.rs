@@ -22,6 +22,7 @@ mod duplicates_model;
 mod exec;
 mod exec_duplicates;
 mod exec_protection;
+mod exec_solutions;
 mod keyring;
 mod model;
 mod postgres;
@@ -29,6 +30,7 @@ mod protection_model;
 mod queues;
 mod rows;
 pub mod seal;
+mod solutions_model;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -40,6 +42,7 @@ pub use seal::{KeyError, MasterKey};
 pub use duplicates_model::*;
 pub use model::*;
 pub use protection_model::*;
+pub use solutions_model::*;
 pub use queues::{Queues, RemovalSummary, MAX_QUEUE_PAGE};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -176,8 +179,8 @@ pub trait Store: Send + Sync + 'static {
     fn search(&self, query: &SearchQuery) -> impl Future<Output = Result<Page<PersonRecord>>> + Send;
     /// The history of one record, oldest first.
     fn history(&self, kind: EntityKind, id: Uuid) -> impl Future<Output = Result<Vec<Event>>> + Send;
-    /// Statistics read path: the history events of an operation's persons, claims, protection records and
-    /// removals (not households, which carry nothing statistical), in the order they were recorded (event
+    /// Statistics read path: the history events of an operation's persons, claims, protection records,
+    /// removals, repatriations and resettlement submissions (not households, which carry nothing statistical), in the order they were recorded (event
     /// identifiers are time-ordered UUIDv7), at most `limit` (1–50,000) after the event `after`. Reads only.
     fn statistical_events_after(
         &self,

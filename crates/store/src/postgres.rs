@@ -4,6 +4,7 @@
 use crate::exec::{backend_impl, Sql};
 use crate::exec_duplicates::{duplicates_impl, DuplicateSql};
 use crate::exec_protection::{protection_impl, ProtectionSql};
+use crate::exec_solutions::{solutions_impl, SolutionSql};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::ConnectOptions;
 use std::str::FromStr;
@@ -39,7 +40,7 @@ pub(crate) const SQL: Sql = Sql {
     claims_state: "SELECT id, state::text FROM claims",
     protection_data: "SELECT person_id, data::text FROM protection_records",
     statistical_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events \
-        WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal') ORDER BY id LIMIT $3",
+        WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') ORDER BY id LIMIT $3",
 };
 
 const INSERT_HOUSEHOLDS: &str = "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \
@@ -102,6 +103,27 @@ pub(crate) const DSQL: DuplicateSql = DuplicateSql {
     all_status: "SELECT id, status FROM duplicate_candidates",
 };
 
+pub(crate) const SSQL: SolutionSql = SolutionSql {
+    quota: "SELECT id, operation_id, country, year, version, places, note, created_at, updated_at FROM resettlement_quotas WHERE operation_id = $1 AND country = $2 AND year = $3",
+    quotas: "SELECT id, operation_id, country, year, version, places, note, created_at, updated_at FROM resettlement_quotas WHERE operation_id = $1 ORDER BY year DESC, country",
+    insert_quota: "INSERT INTO resettlement_quotas (id, operation_id, country, year, version, places, note, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7)",
+    update_quota: "UPDATE resettlement_quotas SET version = $1, places = $2, note = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+    quota_used: "SELECT COALESCE(SUM(places), 0)::BIGINT FROM resettlement_submissions WHERE operation_id = $1 AND country = $2 AND quota_year = $3 AND status IN ('accepted', 'departed')",
+    insert_submission: "INSERT INTO resettlement_submissions (id, operation_id, country, version, status, quota_year, places, state, created_at, updated_at) \
+        VALUES ($1, $2, $3, 1, $4, NULL, $5, $6::jsonb, $7, $7)",
+    update_submission: "UPDATE resettlement_submissions SET version = $1, status = $2, quota_year = $3, state = $4::jsonb, updated_at = $5 WHERE id = $6 AND version = $7",
+    submission: "SELECT id, operation_id, version, state::text, created_at, updated_at FROM resettlement_submissions WHERE id = $1",
+    submissions: "SELECT id, operation_id, version, state::text, created_at, updated_at FROM resettlement_submissions WHERE operation_id = $1 AND ($2 = '' OR status = $2) \
+        ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
+    count_submissions: "SELECT COUNT(*) FROM resettlement_submissions WHERE operation_id = $1 AND ($2 = '' OR status = $2)",
+    insert_submission_person: "INSERT INTO resettlement_submission_persons (operation_id, submission_id, person_id) VALUES ($1, $2, $3)",
+    open_submission_of: "SELECT s.id FROM resettlement_submission_persons sp JOIN resettlement_submissions s ON s.id = sp.submission_id \
+        WHERE sp.person_id = $1 AND s.status IN ('submitted', 'accepted') LIMIT 1",
+    insert_departure: "INSERT INTO departures (id, operation_id, person_id, solution, source_id, destination, departed_on, recorded_by, recorded_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    departure_of: "SELECT id FROM departures WHERE person_id = $1 LIMIT 1",
+};
+
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     t
 }
@@ -135,6 +157,7 @@ async fn flush_rows(conn: &mut PgConnection, ws: &crate::rows::WriteSet) -> Resu
 
 backend_impl!(PgStore, PgBackend, PgConnection, PgPool, SQL, bind_ts, flush_rows);
 protection_impl!(PgStore, PgConnection, SQL, PSQL, bind_ts);
+solutions_impl!(PgStore, PgConnection, SQL, PSQL, SSQL, bind_ts);
 duplicates_impl!(PgStore, PgConnection, PgPool, SQL, DSQL, bind_ts);
 crate::queues::queues_impl!(PgStore, crate::queues::POSTGRES, bind_ts);
 

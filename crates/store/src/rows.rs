@@ -24,6 +24,7 @@ pub(crate) enum Command {
     Import { op: OperationId, households: Vec<(NewHousehold, HouseholdId, Vec<PersonId>, u64)>, meta: Meta },
     Protection(Box<crate::exec_protection::ProtectionCommand>),
     Duplicates(Box<crate::exec_duplicates::DuplicateCommand>),
+    Solutions(Box<crate::exec_solutions::SolutionCommand>),
 }
 
 impl Command {
@@ -53,6 +54,9 @@ pub(crate) enum Outcome {
     Recorded(Uuid),
     Duplicates(Vec<crate::duplicates_model::DuplicateRecord>),
     Duplicate(Box<crate::duplicates_model::DuplicateRecord>),
+    Quota(Box<crate::solutions_model::QuotaRecord>),
+    Submission(Box<crate::solutions_model::SubmissionRecord>),
+    ReturnDeparture(Box<crate::solutions_model::ReturnDepartureRecord>),
 }
 
 pub(crate) fn random_u64() -> u64 {

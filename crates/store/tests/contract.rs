@@ -712,7 +712,7 @@ contract!(postgres, TestDb::postgres());
 async fn sqlite_fails_closed_when_the_disk_is_full() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("full.db").display());
-    let s = AnyStore::Sqlite(SqliteStore::limit_pages_for_test(&url, 72).await.unwrap());
+    let s = AnyStore::Sqlite(SqliteStore::limit_pages_for_test(&url, 90).await.unwrap());
     let op = operation(&s).await;
     let mut stopped = false;
     for i in 0..2000 {
