@@ -11,7 +11,7 @@ mod support;
 use nansen_domain::convention::procedure::{pending, ClaimState};
 use nansen_store::testing::TestDb;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::{App, REASONS};
@@ -170,7 +170,9 @@ async fn run(ops: Vec<Op>) {
 fn no_sequence_of_actions_approves_a_barred_removal() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let cases = std::env::var("NANSEN_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48);
-    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    // A fixed seed: the same sequences on every run, so that the check that the property is not
+    // vacuous (below) cannot fail by chance; NANSEN_PROPTEST_CASES widens the search.
+    let mut runner = TestRunner::new_with_rng(Config { cases, failure_persistence: None, ..Config::default() }, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     runner
         .run(&proptest::collection::vec(op(), 5..60), |ops| {
             rt.block_on(run(ops));
