@@ -384,6 +384,12 @@ macro_rules! chained {
     };
 }
 
+/// Rows per multi-row access-log `INSERT` (10 parameters each, well under both backends' limits).
+pub(crate) const ACCESS_ROWS_PER_INSERT: usize = 500;
+
+/// Appends entries to the access log's chain inside `$tx`: the tail is read once, the entries are
+/// hashed in order, then written with one multi-row `INSERT` per [`ACCESS_ROWS_PER_INSERT`] entries
+/// (one round trip for a whole batch of concurrent requests, not one per entry).
 macro_rules! append_entries {
     ($tx:ident, $entries:expr) => {{
         let head = sqlx::query("SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *$tx).await?;
@@ -391,24 +397,28 @@ macro_rules! append_entries {
             Some(r) => (r.try_get(0)?, r.try_get(1)?),
             None => (0, GENESIS.to_string()),
         };
+        let mut chained: Vec<(i64, $crate::accounts::StoredEntry, String, String)> = Vec::new();
         for e in $entries {
             let s = e.stored();
             seq += 1;
             let hash = access_hash(seq, &s, &prev);
-            sqlx::query("INSERT INTO access_log (seq, at, actor, action, target, origin, outcome, reason, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                .bind(seq)
-                .bind(&s.at)
-                .bind(&s.actor)
-                .bind(&s.action)
-                .bind(&s.target)
-                .bind(&s.origin)
-                .bind(s.outcome)
-                .bind(&s.reason)
-                .bind(&prev)
-                .bind(&hash)
-                .execute(&mut *$tx)
-                .await?;
-            prev = hash;
+            chained.push((seq, s, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        for part in chained.chunks($crate::accounts::ACCESS_ROWS_PER_INSERT) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO access_log (seq, at, actor, action, target, origin, outcome, reason, prev_hash, hash) ");
+            q.push_values(part, |mut b, (seq, s, prev_hash, hash)| {
+                b.push_bind(*seq)
+                    .push_bind(s.at.clone())
+                    .push_bind(s.actor.clone())
+                    .push_bind(s.action.clone())
+                    .push_bind(s.target.clone())
+                    .push_bind(s.origin.clone())
+                    .push_bind(s.outcome)
+                    .push_bind(s.reason.clone())
+                    .push_bind(prev_hash.clone())
+                    .push_bind(hash.clone());
+            });
+            q.build().execute(&mut *$tx).await?;
         }
     }};
 }
