@@ -288,6 +288,47 @@ fn dedup_and_stats_are_wired() {
     assert!(o.status.success());
 }
 
+/// The number in "… N likely duplicate pair(s) found" of an import's report.
+fn pairs_found(out: &str) -> usize {
+    out.split(" likely duplicate pair(s) found").next().and_then(|s| s.rsplit(' ').next()).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no pair count in {out}"))
+}
+
+#[test]
+fn a_first_import_is_checked_with_a_model_fitted_on_it() {
+    // A first import of a caseload without duplicates into an empty registry: the model must be
+    // fitted on the imported records (as a deduplication would be), not the generic fallback for
+    // tiny registries, which proposed several "duplicates" per person (namesakes, siblings).
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("g.db").display());
+    ok(&nansen(&db, &["operation", "create", "--code", "KEN-KAK", "--name", "Kakuma", "--country", "KEN"]));
+    let file = dir.path().join("caseload.jsonl");
+    ok(&nansen(&db, &["generate", "--households", "1200", "--output", file.to_str().unwrap()]));
+    let out = ok(&nansen(&db, &["import", file.to_str().unwrap()]));
+    let persons = persons(&db);
+    assert!(persons > 3000, "{out}");
+    let found = pairs_found(&out);
+    assert!(found * 50 < persons, "{found} pairs proposed among {persons} distinct generated persons: the review queue is flooded\n{out}");
+
+    // The same model still finds people registered again: twelve principal applicants, each in a
+    // new household of their own, with the Latin spelling of the given name altered.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut again = String::new();
+    for (i, line) in text.lines().take(12).enumerate() {
+        let h: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut pa = h["members"][0].clone();
+        let given = pa["person"]["given_name"].as_str().unwrap().to_owned();
+        pa["person"]["given_name"] = serde_json::Value::String(given.replacen('a', "e", 1));
+        let hh = serde_json::json!({"registration_key": format!("AGAIN-{i}"), "members": [pa]});
+        again.push_str(&hh.to_string());
+        again.push('\n');
+    }
+    let second = dir.path().join("again.jsonl");
+    std::fs::write(&second, again).unwrap();
+    let out = ok(&nansen(&db, &["import", second.to_str().unwrap()]));
+    assert!(out.contains(&format!("12 imported persons checked against {persons} registered")), "{out}");
+    assert!(pairs_found(&out) >= 10, "re-registered persons were not found: {out}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn import_checks_for_duplicates_and_queues_them() {
     use nansen_store::{Duplicates, DuplicateStatus, Store};

@@ -55,6 +55,19 @@ impl Index {
     /// fewer than a few hundred records the fitted model is weak; prefer [`Index::with_model`] with
     /// a model fitted on a larger registry.
     pub fn build(records: impl IntoIterator<Item = Record>) -> Index {
+        let data = Self::data_of(records);
+        let model = engine::fit(&data);
+        Self::from_data(data, model)
+    }
+
+    /// Fits a model on `records` as [`Index::build`] does, without indexing them: for a registry
+    /// that has grown since its index was built ([`Index::set_model`]), or to check a batch against
+    /// a registry with a model fitted on both.
+    pub fn fit(records: impl IntoIterator<Item = Record>) -> Model {
+        engine::fit(&Self::data_of(records))
+    }
+
+    fn data_of(records: impl IntoIterator<Item = Record>) -> Data {
         let mut data = Data::default();
         let mut batch = Vec::new();
         for r in records {
@@ -64,8 +77,15 @@ impl Index {
             }
         }
         data.extend(batch);
-        let model = engine::fit(&data);
-        Self::from_data(data, model)
+        data
+    }
+
+    /// Scores with `model` from now on (a model fitted by [`Index::fit`] on a larger registry); the
+    /// term frequencies of the indexed records are kept.
+    pub fn set_model(&mut self, mut model: Model) {
+        model.prepare();
+        model.tf = std::mem::take(&mut self.model.tf);
+        self.model = model;
     }
 
     /// Builds an index of `records` that scores with a model fitted elsewhere.

@@ -46,7 +46,13 @@ type Shared = Arc<OnceCell<RwLock<Index>>>;
 
 /// The matching indexes of the operations, one per operation, built on first use.
 #[derive(Clone, Default)]
-pub struct Indexes(Arc<Mutex<HashMap<OperationId, Shared>>>);
+pub struct Indexes(Arc<Mutex<HashMap<OperationId, Shared>>>, Arc<Mutex<HashMap<OperationId, usize>>>);
+
+/// An index's model is fitted again once the registry has grown to this many persons, and again each
+/// time it has doubled since the last fit: a model fitted on a small or empty registry (the generic
+/// fallback below a few hundred persons) would otherwise score a large one with a prior meant for a
+/// handful of records and flood the review queue with namesakes.
+pub const REFIT_FROM: usize = 1_000;
 
 /// The most likely duplicates reported and queued per person, best first. A very common name with
 /// little else known (500 "Ahmad Karimi" without a date of birth) would otherwise propose every
@@ -105,11 +111,46 @@ impl Indexes {
             let (records, _) = registry(store, op, None).await?;
             let n = records.len();
             let index = tokio::task::spawn_blocking(move || Index::build(records)).await.map_err(|e| StoreError::Invalid(format!("building the matching index failed: {e}")))?;
+            self.1.lock().unwrap_or_else(|p| p.into_inner()).insert(op, n);
             tracing::info!(operation = %op, persons = n, millis = started.elapsed().as_millis() as u64, "duplicate-check index built");
             Ok::<_, StoreError>(RwLock::new(index))
         })
         .await?;
         Ok(cell)
+    }
+
+    /// Fits the operation's model again, in the background, when its index has grown to `len`
+    /// persons and that is at least [`REFIT_FROM`] and twice the size of the last fit. Scoring goes
+    /// on with the old model until the new one is ready (the registry is read from the store, not
+    /// under the index lock).
+    fn refit_if_grown(&self, store: &AnyStore, op: OperationId, len: usize) {
+        {
+            let mut fitted = self.1.lock().unwrap_or_else(|p| p.into_inner());
+            let last = fitted.get(&op).copied().unwrap_or(0);
+            if len < REFIT_FROM.max(last.saturating_mul(2)) {
+                return;
+            }
+            fitted.insert(op, len); // one refit at a time: the next starts at twice this size
+        }
+        let (store, cell) = (store.clone(), self.cell(op));
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let records = match registry(&store, op, None).await {
+                Ok((records, _)) => records,
+                Err(e) => return tracing::warn!(operation = %op, error = %e, "refitting the matching model: the registry could not be read"),
+            };
+            let n = records.len();
+            let Ok(model) = tokio::task::spawn_blocking(move || Index::fit(records)).await else { return };
+            if let Some(lock) = cell.get() {
+                lock.write().unwrap_or_else(|p| p.into_inner()).set_model(model);
+            }
+            tracing::info!(operation = %op, persons = n, millis = started.elapsed().as_millis() as u64, "duplicate-check model fitted again on the grown registry");
+        });
+    }
+
+    /// The model the operation's index scores with, once the index is built.
+    pub fn model(&self, op: OperationId) -> Option<nansen_matching::Model> {
+        self.cell(op).get().map(|lock| lock.read().unwrap_or_else(|p| p.into_inner()).model().clone())
     }
 
     /// Builds the index of every operation now (at start-up), so that the first registration does
@@ -288,6 +329,7 @@ pub(crate) async fn after_registration(s: &AppState, pr: &Principal, op: Operati
         for (_, _, r) in records {
             index.insert(r);
         }
+        s.duplicates.refit_if_grown(&s.store, op, index.len());
         found
     };
     let own: Vec<PersonId> = view.members.iter().map(|m| m.id).collect();
@@ -631,7 +673,12 @@ pub async fn check_import(store: &AnyStore, op: OperationId, imported_at: DateTi
     let mut report = ImportCheck { registry: old.len(), checked: new.len(), ..Default::default() };
     let pairs = tokio::task::spawn_blocking(move || {
         let household: HashMap<String, HouseholdId> = new.iter().map(|(r, h)| (r.id.clone(), *h)).collect();
-        let mut index = Index::build(old);
+        // The model is fitted on the whole operation, the imported records included, as a
+        // deduplication of it would be: fitted on the registry alone it would be the generic
+        // fallback whenever the registry is small or empty (a first import), whose prior suits a
+        // handful of records, not a hundred thousand, and which floods the review queue.
+        let model = Index::fit(old.iter().cloned().chain(new.iter().map(|(r, _)| r.clone())));
+        let mut index = Index::with_model(old, model);
         let mut pairs = Vec::new();
         for (r, h) in new {
             // Members of one household are not proposed as duplicates of each other.

@@ -176,4 +176,37 @@ macro_rules! on_both {
         mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::postgres().await; super::$name(&db).await; db.cleanup().await; } )* }
     };
 }
-on_both!(variants_are_found_explained_queued_merged_and_unmerged, openapi_lists_the_review_queue);
+on_both!(variants_are_found_explained_queued_merged_and_unmerged, openapi_lists_the_review_queue, the_model_is_fitted_again_as_the_registry_grows);
+
+async fn the_model_is_fitted_again_as_the_registry_grows(db: &TestDb) {
+    // An operation that starts empty is scored with the generic model for tiny registries; as
+    // registrations bring it past REFIT_FROM persons, and past each doubling, the model is fitted on
+    // the registry (a fit needs enough candidate pairs: at the first refit a small registry may not
+    // have them yet, and keeps the generic model until the next).
+    let app = App::new(db).await;
+    let op = app.operation("KEN-KAK", "KEN").await;
+    let opid: nansen_domain::OperationId = op.parse().unwrap();
+    let today = app.today();
+    let mut persons = 0;
+    for h in nansen_demo::generate(7, 900, today) {
+        let (st, body) = app.post(&format!("/api/v1/operations/{op}/households"), None, &serde_json::to_value(&h).unwrap()).await;
+        assert_eq!(st, StatusCode::CREATED, "{body}");
+        persons += h.members.len();
+        if persons > 2 * nansen_server::duplicates_api::REFIT_FROM + 50 {
+            break;
+        }
+    }
+    assert!(persons > 2 * nansen_server::duplicates_api::REFIT_FROM, "only {persons} persons generated");
+    let fallback = nansen_matching::Model::fallback();
+    let mut waited = 0;
+    loop {
+        let m = app.state.duplicates.model(opid).expect("the index was built at the first registration");
+        if m.iterations > 0 && (m.lambda - fallback.lambda).abs() > 1e-12 {
+            assert!(m.lambda < fallback.lambda, "a registry of {persons} persons has a smaller prior than a handful: {}", m.lambda);
+            break;
+        }
+        waited += 1;
+        assert!(waited < 600, "the model was not fitted again within a minute of the registry passing {} persons (iterations {}, prior {})", nansen_server::duplicates_api::REFIT_FROM, m.iterations, m.lambda);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
