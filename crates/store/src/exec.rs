@@ -107,9 +107,12 @@ macro_rules! backend_impl {
             ws: &mut WriteSet,
             cache: &mut HashMap<OperationId, Iso3>,
             batch_keys: &mut HashMap<(OperationId, String), HouseholdView>,
-            cmd: &Command,
+            cmd: &mut Command,
         ) -> Result<Outcome> {
-            match cmd {
+            if let Command::Import { op, households, prepared, meta } = cmd {
+                return apply_import(conn, seal, ws, cache, *op, households, prepared.take(), meta).await;
+            }
+            match &*cmd {
                 Command::CreateOperation(op, meta) => {
                     sqlx::query($SQL.insert_operation)
                         .bind(op.id.as_uuid())
@@ -227,32 +230,49 @@ macro_rules! backend_impl {
                 Command::Protection(p) => apply_protection(conn, seal, ws, cache, p).await,
                 Command::Duplicates(d) => apply_duplicates(conn, seal, ws, d).await,
                 Command::Solutions(c) => apply_solutions(conn, seal, ws, cache, c).await,
-                Command::Import { op, households, meta } => {
-                    let country = country_of(conn, cache, *op).await?;
-                    let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();
-                    let mut existing = std::collections::HashSet::new();
-                    if !keys.is_empty() {
-                        let found = sqlx::query($SQL.existing_keys).bind(op.as_uuid()).bind(json_text(&keys)).fetch_all(&mut *conn).await?;
-                        for r in found {
-                            existing.insert(r.try_get::<String, _>(0)?);
-                        }
-                    }
-                    let mut report = ImportReport::default();
-                    for (h, hid, pids, rnd) in households {
-                        let key = h.details.registration_key.as_ref().map(|k| k.to_string());
-                        if let Some(k) = &key {
-                            if !existing.insert(k.clone()) {
-                                report.households_skipped += 1;
-                                continue;
-                            }
-                        }
-                        rows::new_household(ws, *op, country, h, rows::NewIds { household: *hid, persons: pids, case_random: *rnd }, meta);
-                        report.households_created += 1;
-                        report.persons_created += h.members.len();
-                    }
-                    Ok(Outcome::Imported(report))
+                Command::Import { .. } => Err(StoreError::Invalid("an import chunk reached the wrong branch of the writer".into())),
+            }
+        }
+
+        /// A chunk of a bulk import: households whose registration key is already registered are
+        /// skipped; the others' rows (prepared outside the writer, or built here) join the batch.
+        #[allow(clippy::too_many_arguments)]
+        async fn apply_import(
+            conn: &mut $Conn,
+            seal: &Sealer,
+            ws: &mut WriteSet,
+            cache: &mut HashMap<OperationId, Iso3>,
+            op: OperationId,
+            households: &[(NewHousehold, HouseholdId, Vec<PersonId>, u64)],
+            prepared: Option<Vec<rows::Prepared>>,
+            meta: &Meta,
+        ) -> Result<Outcome> {
+            let country = country_of(conn, cache, op).await?;
+            let keys: Vec<String> = households.iter().filter_map(|h| h.0.details.registration_key.as_ref().map(|k| k.to_string())).collect();
+            let mut existing = std::collections::HashSet::new();
+            if !keys.is_empty() {
+                let found = sqlx::query($SQL.existing_keys).bind(op.as_uuid()).bind(json_text(&keys)).fetch_all(&mut *conn).await?;
+                for r in found {
+                    existing.insert(r.try_get::<String, _>(0)?);
                 }
             }
+            let prepared = match prepared {
+                Some(p) if p.len() == households.len() => p,
+                _ => rows::prepare_import(op, country, households, meta, seal)?,
+            };
+            let mut report = ImportReport::default();
+            for p in prepared {
+                if let Some(k) = &p.key {
+                    if !existing.insert(k.clone()) {
+                        report.households_skipped += 1;
+                        continue;
+                    }
+                }
+                ws.append(p.rows);
+                report.households_created += 1;
+                report.persons_created += p.persons;
+            }
+            Ok(Outcome::Imported(report))
         }
 
         /// The writer side of this backend.
@@ -280,7 +300,7 @@ macro_rules! backend_impl {
                 let mut ws = WriteSet::default();
                 let mut batch_keys = HashMap::new();
                 let mut results = Vec::with_capacity(cmds.len());
-                for cmd in cmds.iter() {
+                for cmd in cmds.iter_mut() {
                     match apply_one(&mut tx, &self.seal, &mut ws, &mut cache, &mut batch_keys, cmd).await {
                         Ok(o) => results.push(Ok(o)),
                         Err(e) => results.push(Err(refuse_or_abort(e)?)),
@@ -434,20 +454,38 @@ macro_rules! backend_impl {
             }
 
             async fn import(&self, op: OperationId, households: Vec<NewHousehold>, meta: Meta, progress: &(dyn Fn(usize) + Send + Sync)) -> Result<ImportReport> {
+                // A pipeline of two stages on two cores: a blocking task builds, seals and digests
+                // the rows of the next chunk while the writer commits the current one.
+                let row = sqlx::query($SQL.op_country).bind(op.as_uuid()).fetch_optional(&self.pool).await?;
+                let Some(row) = row else { return Err(rows::not_found("operation", op)) };
+                let country: String = row.try_get(0)?;
+                let country = Iso3::parse(&country).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<(usize, Command)>>(1);
+                let (seal, prep_meta) = (self.seal.clone(), meta.clone());
+                let producer = tokio::task::spawn_blocking(move || {
+                    let mut it = households.into_iter().peekable();
+                    while it.peek().is_some() {
+                        let chunk: Vec<_> = it
+                            .by_ref()
+                            .take(IMPORT_CHUNK)
+                            .map(|h| {
+                                let pids = h.members.iter().map(|_| PersonId::generate()).collect();
+                                (h, HouseholdId::generate(), pids, rows::random_u64())
+                            })
+                            .collect();
+                        let n = chunk.len();
+                        let prepared = rows::prepare_import(op, country, &chunk, &prep_meta, &seal);
+                        let cmd = prepared.map(|p| (n, Command::Import { op, households: chunk, prepared: Some(p), meta: prep_meta.clone() }));
+                        if tx.blocking_send(cmd).is_err() {
+                            return; // the writer side stopped: nothing more to prepare
+                        }
+                    }
+                });
                 let mut total = ImportReport::default();
                 let mut done = 0;
-                let mut it = households.into_iter().peekable();
-                while it.peek().is_some() {
-                    let chunk: Vec<_> = it
-                        .by_ref()
-                        .take(IMPORT_CHUNK)
-                        .map(|h| {
-                            let pids = h.members.iter().map(|_| PersonId::generate()).collect();
-                            (h, HouseholdId::generate(), pids, rows::random_u64())
-                        })
-                        .collect();
-                    let n = chunk.len();
-                    match self.write(Command::Import { op, households: chunk, meta: meta.clone() }).await? {
+                while let Some(next) = rx.recv().await {
+                    let (n, cmd) = next?;
+                    match self.write(cmd).await? {
                         Outcome::Imported(r) => {
                             total.households_created += r.households_created;
                             total.persons_created += r.persons_created;
@@ -458,6 +496,7 @@ macro_rules! backend_impl {
                     done += n;
                     progress(done);
                 }
+                producer.await.map_err(|e| StoreError::Invalid(format!("preparing the import failed: {e}")))?;
                 Ok(total)
             }
 

@@ -21,7 +21,10 @@ pub(crate) enum Command {
     AddMember { household: HouseholdId, expected_version: i64, relationship: Relationship, person: PersonDetails, meta: Meta, person_id: PersonId },
     UpdatePerson { id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta },
     UpdateHousehold { id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta },
-    Import { op: OperationId, households: Vec<(NewHousehold, HouseholdId, Vec<PersonId>, u64)>, meta: Meta },
+    /// A chunk of a bulk import. `prepared` holds each household's rows built, sealed and digested
+    /// outside the writer (see [`Prepared`]); when absent (or after a case-number collision) the
+    /// writer builds them from `households`.
+    Import { op: OperationId, households: Vec<(NewHousehold, HouseholdId, Vec<PersonId>, u64)>, prepared: Option<Vec<Prepared>>, meta: Meta },
     Protection(Box<crate::exec_protection::ProtectionCommand>),
     Duplicates(Box<crate::exec_duplicates::DuplicateCommand>),
     Solutions(Box<crate::exec_solutions::SolutionCommand>),
@@ -32,10 +35,43 @@ impl Command {
     pub(crate) fn reroll_case_numbers(&mut self) {
         match self {
             Command::Register { case_random, .. } => *case_random = random_u64(),
-            Command::Import { households, .. } => households.iter_mut().for_each(|h| h.3 = random_u64()),
+            Command::Import { households, prepared, .. } => {
+                households.iter_mut().for_each(|h| h.3 = random_u64());
+                *prepared = None; // their case numbers were drawn with the old numbers
+            }
             _ => {}
         }
     }
+}
+
+/// One household of a bulk import, its rows prepared outside the writer.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    /// The registration key (a household already registered under it is skipped).
+    pub key: Option<String>,
+    /// Members.
+    pub persons: usize,
+    /// The rows: sealed, with their events' audit digests.
+    pub rows: WriteSet,
+}
+
+/// Builds, seals and digests the rows of an import chunk (see [`Command::Import`]).
+pub(crate) fn prepare_import(
+    op: OperationId,
+    country: nansen_domain::Iso3,
+    households: &[(NewHousehold, HouseholdId, Vec<PersonId>, u64)],
+    meta: &Meta,
+    seal: &crate::seal::Sealer,
+) -> Result<Vec<Prepared>> {
+    households
+        .iter()
+        .map(|(h, hid, pids, rnd)| {
+            let mut rows = WriteSet::default();
+            new_household(&mut rows, op, country, h, NewIds { household: *hid, persons: pids, case_random: *rnd }, meta);
+            rows.prepare_audit(seal)?;
+            Ok(Prepared { key: h.details.registration_key.as_ref().map(|k| k.to_string()), persons: h.members.len(), rows })
+        })
+        .collect()
 }
 
 /// What a command produced.
@@ -69,7 +105,7 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct HouseholdRow {
     pub id: Uuid,
     pub operation_id: Uuid,
@@ -80,7 +116,7 @@ pub(crate) struct HouseholdRow {
     pub at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct PersonRow {
     pub id: Uuid,
     pub operation_id: Uuid,
@@ -90,9 +126,12 @@ pub(crate) struct PersonRow {
     pub full_name: String,
     pub data: Box<RawValue>,
     pub at: String,
+    /// Already sealed (prepared outside the writer): [`WriteSet::seal`] leaves it alone.
+    #[serde(skip)]
+    pub sealed: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct TermRow {
     pub operation_id: Uuid,
     pub person_id: Uuid,
@@ -100,7 +139,7 @@ pub(crate) struct TermRow {
     pub term: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct EventRow {
     pub id: Uuid,
     pub operation_id: Uuid,
@@ -112,10 +151,17 @@ pub(crate) struct EventRow {
     pub kind: &'static str,
     pub reason: Option<String>,
     pub data: Box<RawValue>,
+    /// Already sealed (prepared outside the writer): [`WriteSet::seal`] leaves it alone.
+    #[serde(skip)]
+    pub sealed: bool,
+    /// The digest of the stored data and reason for the audit chain, when computed before the
+    /// writer chains it ([`WriteSet::prepare_audit`]).
+    #[serde(skip)]
+    pub digest: Option<String>,
 }
 
 /// One entry of the audit chain.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct AuditRow {
     pub seq: i64,
     pub event_id: Uuid,
@@ -132,7 +178,7 @@ pub(crate) struct AuditRow {
 }
 
 /// Rows to insert, merged across the commands of one batch.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct WriteSet {
     pub households: Vec<HouseholdRow>,
     pub persons: Vec<PersonRow>,
@@ -148,12 +194,15 @@ impl WriteSet {
         if !seal.enabled() {
             return Ok(());
         }
-        for p in &mut self.persons {
+        for p in self.persons.iter_mut().filter(|p| !p.sealed) {
             let mut v: Value = serde_json::from_str(p.data.get()).map_err(|e| corrupt("person data", e))?;
             seal.seal_person_data(&mut v, &p.id)?;
             p.data = to_raw(&v);
+            p.sealed = true;
         }
-        for e in &mut self.events {
+        for e in self.events.iter_mut().filter(|e| !e.sealed) {
+            e.sealed = true;
+            e.digest = None;
             let mut v: Value = serde_json::from_str(e.data.get()).map_err(|e| corrupt("event data", e))?;
             seal.seal_event(&mut v, e.entity_kind, &e.id)?;
             e.data = to_raw(&v);
@@ -167,12 +216,40 @@ impl WriteSet {
     }
 
 
+    /// Seals the rows and computes their events' audit digests now, so that the writer only chains
+    /// them: the costly part of sealing and chaining, done on another core for a bulk import while
+    /// the writer commits the previous chunk.
+    pub(crate) fn prepare_audit(&mut self, seal: &crate::seal::Sealer) -> Result<()> {
+        self.seal(seal)?;
+        if !seal.enabled() {
+            self.persons.iter_mut().for_each(|p| p.sealed = true);
+            self.events.iter_mut().for_each(|e| e.sealed = true);
+        }
+        for e in self.events.iter_mut().filter(|e| e.digest.is_none()) {
+            let data: Value = serde_json::from_str(e.data.get()).unwrap_or(Value::Null);
+            e.digest = Some(crate::audit::event_digest(&data, e.reason.as_deref()));
+        }
+        Ok(())
+    }
+
+    /// Moves `other`'s rows into this set.
+    pub(crate) fn append(&mut self, mut other: WriteSet) {
+        self.households.append(&mut other.households);
+        self.persons.append(&mut other.persons);
+        self.terms.append(&mut other.terms);
+        self.events.append(&mut other.events);
+        self.audit.append(&mut other.audit);
+    }
+
     /// Chains one audit entry to every event, after `head` (seq, hash); returns the new head.
     pub(crate) fn chain_audit(&mut self, head: (i64, String)) -> (i64, String) {
         let (mut seq, mut prev) = head;
         for e in &self.events {
             seq += 1;
-            let data: Value = serde_json::from_str(e.data.get()).unwrap_or(Value::Null);
+            let data_hash = match &e.digest {
+                Some(d) => d.clone(),
+                None => crate::audit::event_digest(&serde_json::from_str(e.data.get()).unwrap_or(Value::Null), e.reason.as_deref()),
+            };
             let f = crate::audit::EntryFields {
                 seq,
                 event_id: e.id.to_string(),
@@ -183,7 +260,7 @@ impl WriteSet {
                 entity_kind: e.entity_kind.to_owned(),
                 entity_id: e.entity_id.to_string(),
                 version: e.version,
-                data_hash: crate::audit::event_digest(&data, e.reason.as_deref()),
+                data_hash,
                 prev_hash: prev.clone(),
             };
             let hash = f.hash();
@@ -249,6 +326,8 @@ pub(crate) fn event_row(op: OperationId, kind: EntityKind, entity: Uuid, version
         kind: ek.as_str(),
         reason: meta.reason.as_ref().map(|r| r.to_string()),
         data,
+        sealed: false,
+        digest: None,
     }
 }
 
@@ -283,6 +362,7 @@ pub(crate) fn new_person(
         full_name: sort_name(&details),
         data,
         at: ts(meta.at),
+        sealed: false,
     });
     PersonRecord { id, operation_id: op, household_id: household, relationship, version: 1, details, created_at: meta.at, updated_at: meta.at, merged_into: None }
 }

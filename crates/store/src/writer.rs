@@ -117,25 +117,27 @@ async fn run_loop<B: Backend>(backend: B, mut conn: B::Conn, mut rx: mpsc::Recei
             }
             continue;
         }
-        let mut cmds: Vec<Command> = jobs.iter().map(|j| j.cmd.clone()).collect();
+        // The commands are moved, not copied: a bulk-import chunk is large. A command the batch
+        // consumed part of (an import's prepared rows) rebuilds it if it has to run again alone.
+        let (mut cmds, replies): (Vec<Command>, Vec<oneshot::Sender<CmdResult>>) = jobs.drain(..).map(|j| (j.cmd, j.reply)).unzip();
         match backend.run(&mut conn, &mut cmds).await {
             Ok(results) => {
-                for (j, r) in jobs.drain(..).zip(results) {
-                    let _ = j.reply.send(r);
+                for (reply, r) in replies.into_iter().zip(results) {
+                    let _ = reply.send(r);
                 }
             }
             Err(e) if B::is_fatal(&e) => {
                 let why = e.to_string();
                 stop(&stopped, why.clone());
-                for j in jobs.drain(..) {
-                    let _ = j.reply.send(Err(StoreError::WritesStopped(why.clone())));
+                for reply in replies {
+                    let _ = reply.send(Err(StoreError::WritesStopped(why.clone())));
                 }
             }
             Err(_) => {
                 // One request broke a constraint: apply each alone so the others still land.
-                for j in jobs.drain(..) {
-                    let r = run_alone(&backend, &mut conn, j.cmd, &stopped).await;
-                    let _ = j.reply.send(r);
+                for (cmd, reply) in cmds.into_iter().zip(replies) {
+                    let r = run_alone(&backend, &mut conn, cmd, &stopped).await;
+                    let _ = reply.send(r);
                 }
             }
         }
