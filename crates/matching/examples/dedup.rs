@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     match nansen_matching::dedup_files(&input, link.as_deref(), &output, threshold, progress) {
         Ok(r) => {
             eprintln!(
-                "{} records{}; {} candidate pairs; {} matches at threshold {:.3} (EM: {} iterations, converged: {}, lambda {:.4}); read {:.2}s, block {:.2}s, fit {:.2}s, score {:.2}s",
+                "{} records{}; {} candidate pairs; {} matches at threshold {:.3} (EM: {} iterations, converged: {}, lambda {:.3e}: {:.0} matching pairs expected); read {:.2}s, block {:.2}s, fit {:.2}s, score {:.2}s",
                 r.records,
                 r.linked_records.map(|n| format!(" linked to {n}")).unwrap_or_default(),
                 r.candidate_pairs,
@@ -42,6 +42,7 @@ fn main() -> ExitCode {
                 r.model.iterations,
                 r.model.converged,
                 r.model.lambda,
+                r.model.lambda * r.linked_records.map_or((r.records as f64) * (r.records.saturating_sub(1) as f64) / 2.0, |m| (r.records as f64) * m as f64),
                 r.read_time.as_secs_f64(),
                 r.blocking_time.as_secs_f64(),
                 r.fit_time.as_secs_f64(),
@@ -51,6 +52,9 @@ fn main() -> ExitCode {
                 for (f, field) in nansen_matching::Field::ALL.iter().enumerate() {
                     let w: Vec<String> = (0..field.levels().len()).map(|l| format!("{:.2}", r.model.weight(f, l as u8))).collect();
                     eprintln!("  {:<16} m={:?}\n  {:<16} u={:?}\n  {:<16} w=[{}]", field.name(), r.model.m[f].iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>(), "", r.model.u[f].iter().map(|x| format!("{x:.5}")).collect::<Vec<_>>(), "", w.join(", "));
+                    if let Some(uf) = r.model.u_family.get(f) {
+                        eprintln!("  {:<16} u_family={:?}", "", uf.iter().map(|x| format!("{x:.5}")).collect::<Vec<_>>());
+                    }
                 }
             }
             ExitCode::SUCCESS

@@ -140,6 +140,8 @@ pub(crate) struct Feat {
     pub doc: u32,
     /// Sorted, deduplicated address word symbols.
     pub addr: Box<[u32]>,
+    /// The whole address (its sorted words joined), interned: the key of its frequency.
+    pub addr_sym: u32,
 }
 
 /// Strings by symbol.
@@ -344,6 +346,7 @@ impl RawFeat {
                 splits.push(r);
             }
         }
+        let addr_sym = if self.addr.is_empty() { NONE } else { f(&self.addr.join(" ")) };
         let mut addr: Vec<u32> = self.addr.iter().map(|w| f(w)).collect();
         addr.sort_unstable();
         addr.dedup();
@@ -361,6 +364,7 @@ impl RawFeat {
             cit,
             doc: self.doc.as_deref().map(&mut f).unwrap_or(NONE),
             addr: addr.into_boxed_slice(),
+            addr_sym,
         }
     }
 }
@@ -425,6 +429,10 @@ pub(crate) struct Comparison {
     pub shared_citizenship: u32,
     /// The birth year both records share (0 if none).
     pub shared_year: u16,
+    /// The address both records give, word for word (`NONE` if they differ or one is missing).
+    pub shared_addr: u32,
+    /// The place of birth both records give, as written after transliteration (`NONE` if not).
+    pub shared_place: u32,
 }
 
 impl Comparison {
@@ -665,6 +673,7 @@ pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
     let sex = if a.sex == 0 || b.sex == 0 { NULL } else { u8::from(a.sex != b.sex) };
     let shared_citizenship = a.cit.iter().copied().find(|c| *c != NONE && b.cit.contains(c)).unwrap_or(NONE);
     let cit = if a.cit[0] == NONE || b.cit[0] == NONE { NULL } else { u8::from(shared_citizenship == NONE) };
+    let addr = compare_addr(&a.addr, &b.addr);
     Comparison {
         levels: [
             g,
@@ -674,7 +683,7 @@ pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
             compare_sym_jw(a.place, b.place, s, 0.88),
             cit,
             compare_doc(a.doc, b.doc, s),
-            compare_addr(&a.addr, &b.addr),
+            addr,
         ],
         swapped,
         given_canon: gc,
@@ -683,6 +692,8 @@ pub(crate) fn compare(a: &Feat, b: &Feat, s: &impl Strs) -> Comparison {
         surname_canon_b: scb,
         shared_citizenship,
         shared_year: if a.dob != 0 && a.dob >> 9 == b.dob >> 9 { (a.dob >> 9) as u16 } else { 0 },
+        shared_addr: if addr == 0 { a.addr_sym } else { NONE },
+        shared_place: if a.place != NONE && a.place == b.place { a.place } else { NONE },
     }
 }
 

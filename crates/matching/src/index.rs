@@ -247,6 +247,7 @@ pub fn explain_pair(model: &Model, a: &Record, b: &Record) -> Match {
     let mut cmp = compare(&fa, &fb, &strs);
     (cmp.given_canon, cmp.surname_canon) = (crate::compare::NONE, crate::compare::NONE);
     (cmp.given_canon_b, cmp.surname_canon_b) = (crate::compare::NONE, crate::compare::NONE);
+    (cmp.shared_addr, cmp.shared_place) = (crate::compare::NONE, crate::compare::NONE);
     let weight = model.match_weight(&cmp);
     Match {
         other_id: b.id.clone(),

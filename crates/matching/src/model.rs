@@ -50,6 +50,11 @@ pub struct Model {
     pub u: Vec<Vec<f64>>,
     /// u measured on random pairs (the population; used for term-frequency adjustments).
     pub u_random: Vec<Vec<f64>>,
+    /// u among pairs of different people of one family name whose given names differ (relatives,
+    /// mostly of one household), `u_family[field][level]`: weighs the place of birth and the
+    /// address of such pairs. Empty when not measured (too few such pairs).
+    #[serde(default)]
+    pub u_family: Vec<Vec<f64>>,
     /// The prior: the probability that two records drawn at random are of the same person.
     pub lambda: f64,
     /// EM iterations run.
@@ -105,7 +110,7 @@ impl Model {
         let mut iterations = 0;
         let mut converged = false;
         if total <= 0.0 {
-            return Model { m, u, u_random, lambda, iterations, converged: true, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() };
+            return Model { m, u, u_random, u_family: Vec::new(), lambda, iterations, converged: true, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() };
         }
         for it in 0..max_iter {
             iterations = it + 1;
@@ -158,7 +163,7 @@ impl Model {
                 break;
             }
         }
-        Model { m, u, u_random, lambda, iterations, converged, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() }
+        Model { m, u, u_random, u_family: Vec::new(), lambda, iterations, converged, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() }
     }
 
     /// A model with generic, hand-set probabilities, for data too small to estimate from (fewer
@@ -184,7 +189,7 @@ impl Model {
             vec![0.00001, 0.0001, 0.99989],
             vec![0.01, 0.02, 0.07, 0.90],
         ];
-        let mut model = Model { u_random: u.clone(), m, u, lambda: 0.05, iterations: 0, converged: true, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() };
+        let mut model = Model { u_random: u.clone(), u_family: Vec::new(), m, u, lambda: 0.05, iterations: 0, converged: true, threshold: 0.5, tf: FxHashMap::default(), weights: Vec::new() };
         model.prepare();
         model
     }
@@ -295,6 +300,34 @@ impl Model {
             let (m, u) = (self.m[5][0], self.u_random.get(5).and_then(|u| u.first()).copied().unwrap_or(0.0));
             if m > 0.0 && u > 0.0 {
                 return (m / u).log2();
+            }
+        }
+        if (f == 4 || f == 7) && level != NULL && c.levels[1] <= 1 && matches!(c.levels[0], 3 | 4) {
+            // One family name, different given names: relatives, who share a home town and an
+            // address far more often than strangers or namesakes do. The place and the address
+            // weigh against how often relatives share them (u measured among such pairs), not
+            // against the population: otherwise a brother and sister of one household, born
+            // years apart, add the surname, the place and the address as three independent
+            // pieces of evidence and outweigh their different given names and birth dates.
+            if let (Some(m), Some(u)) = (self.m.get(f).and_then(|v| v.get(level as usize)), self.u_family.get(f).and_then(|v| v.get(level as usize))) {
+                if *m > 0.0 && *u > 0.0 {
+                    return (m / u).log2();
+                }
+            }
+        }
+        let name_agrees = |l: u8| l <= 2 || l == NULL;
+        if level == 0 && (f == 4 || f == 7) && name_agrees(c.levels[0]) && name_agrees(c.levels[1]) {
+            // The same place of birth, or the same address word for word, weighs against how
+            // common it is (as a name does): a camp block where a hundred families live, or the
+            // capital, says less than a flat in town or a village. Never negative.
+            use crate::engine::{tf_key, ADDR_MARK, PLACE_MARK};
+            let (sym, mark) = if f == 7 { (c.shared_addr, ADDR_MARK) } else { (c.shared_place, PLACE_MARK) };
+            if sym != crate::compare::NONE {
+                if let (Some(tf), Some(u_avg)) =
+                    (self.tf.get(&tf_key(mark | sym, crate::compare::NONE)), self.u_random.get(f).and_then(|u| u.first()))
+                {
+                    return (self.fast_weight(f, 0) + (u_avg / tf.max(1e-7)).log2()).max(0.0);
+                }
             }
         }
         if level == 0 && (f == 0 || f == 1) {
