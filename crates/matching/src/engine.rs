@@ -32,6 +32,11 @@ impl Ids {
         self.text.push_str(id);
         self.ends.push(self.text.len() as u32);
     }
+    /// Keeps the first `n` identifiers.
+    pub fn truncate(&mut self, n: usize) {
+        self.ends.truncate(n);
+        self.text.truncate(self.ends.last().copied().unwrap_or(0) as usize);
+    }
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
@@ -61,6 +66,12 @@ impl Data {
 
     pub fn len(&self) -> usize {
         self.feats.len()
+    }
+
+    /// Keeps the first `n` records (their interned strings stay: harmless).
+    pub fn truncate(&mut self, n: usize) {
+        self.feats.truncate(n);
+        self.ids.truncate(n);
     }
 }
 

@@ -67,6 +67,17 @@ impl Index {
         engine::fit(&Self::data_of(records))
     }
 
+    /// Builds an index of `records` with a model fitted on them and on `also` (records checked and
+    /// inserted afterwards, e.g. an import's): each record of `records` is featurised once.
+    pub fn build_fitted_with(records: impl IntoIterator<Item = Record>, also: impl IntoIterator<Item = Record>) -> Index {
+        let mut data = Self::data_of(records);
+        let n = data.len();
+        data.extend(also.into_iter().collect());
+        let model = engine::fit(&data);
+        data.truncate(n);
+        Self::from_data(data, model)
+    }
+
     fn data_of(records: impl IntoIterator<Item = Record>) -> Data {
         let mut data = Data::default();
         let mut batch = Vec::new();

@@ -677,8 +677,7 @@ pub async fn check_import(store: &AnyStore, op: OperationId, imported_at: DateTi
         // deduplication of it would be: fitted on the registry alone it would be the generic
         // fallback whenever the registry is small or empty (a first import), whose prior suits a
         // handful of records, not a hundred thousand, and which floods the review queue.
-        let model = Index::fit(old.iter().cloned().chain(new.iter().map(|(r, _)| r.clone())));
-        let mut index = Index::with_model(old, model);
+        let mut index = Index::build_fitted_with(old, new.iter().map(|(r, _)| r.clone()));
         let mut pairs = Vec::new();
         for (r, h) in new {
             // Members of one household are not proposed as duplicates of each other.
