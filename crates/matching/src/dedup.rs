@@ -93,6 +93,7 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
         }
         None => None,
     };
+    data.cluster();
     let read_time = t0.elapsed();
 
     let t1 = Instant::now();
