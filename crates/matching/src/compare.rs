@@ -147,6 +147,49 @@ pub(crate) struct Feat {
 /// Strings by symbol.
 pub(crate) trait Strs {
     fn get(&self, id: u32) -> &str;
+    /// Jaro–Winkler of two symbols' strings.
+    fn jw(&self, a: u32, b: u32) -> f64 {
+        jaro_winkler(self.get(a).as_bytes(), self.get(b).as_bytes())
+    }
+}
+
+/// A string pool seen by one thread that scores many pairs, with a small direct-mapped memo of
+/// Jaro–Winkler similarities by symbol pair. Worth it only when the pairs come in clustered order
+/// ([`crate::engine::Data::cluster`]): neighbouring pairs then compare the same few names again and
+/// again. (In input order, a memo was tried and lost: look-ups missed the cache more often than
+/// they saved a comparison of two short names.)
+pub(crate) struct JwMemo<'a, S: Strs> {
+    s: &'a S,
+    slots: std::cell::RefCell<Box<[(u64, f64)]>>,
+}
+
+const MEMO_BITS: u32 = 12;
+
+impl<'a, S: Strs> JwMemo<'a, S> {
+    pub fn new(s: &'a S) -> Self {
+        Self { s, slots: std::cell::RefCell::new(vec![(u64::MAX, 0.0); 1 << MEMO_BITS].into_boxed_slice()) }
+    }
+}
+
+impl<S: Strs> Strs for JwMemo<'_, S> {
+    fn get(&self, id: u32) -> &str {
+        self.s.get(id)
+    }
+    fn jw(&self, a: u32, b: u32) -> f64 {
+        let key = (u64::from(a) << 32) | u64::from(b);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MEMO_BITS)) as usize;
+        let Ok(mut slots) = self.slots.try_borrow_mut() else { return self.s.jw(a, b) };
+        if let Some(&(k, v)) = slots.get(slot) {
+            if k == key {
+                return v;
+            }
+        }
+        let v = self.s.jw(a, b);
+        if let Some(e) = slots.get_mut(slot) {
+            *e = (key, v);
+        }
+        v
+    }
 }
 
 /// The string pool.
@@ -154,12 +197,6 @@ pub(crate) trait Strs {
 pub(crate) struct Interner {
     map: FxHashMap<Box<str>, u32>,
     strs: Vec<Box<str>>,
-}
-
-/// Jaro–Winkler of two symbols' strings. (A per-thread cache of symbol pairs was tried: hash
-/// look-ups with cache misses cost more than the comparison of two short names.)
-fn jw_syms(a: u32, b: u32, s: &impl Strs) -> f64 {
-    jaro_winkler(s.get(a).as_bytes(), s.get(b).as_bytes())
 }
 
 impl Interner {
@@ -456,7 +493,7 @@ fn cmp_part(a: Option<Part>, b: Option<Part>, s: &impl Strs) -> u8 {
     if a.canon == b.canon {
         return 0;
     }
-    let jw = jw_syms(a.canon, b.canon, s);
+    let jw = s.jw(a.canon, b.canon);
     let same_key = a.key == b.key;
     if jw >= 0.94 || (same_key && jw >= 0.80) {
         1
@@ -616,7 +653,7 @@ fn compare_sym_jw(a: u32, b: u32, s: &impl Strs, t: f64) -> u8 {
     // One typing error (two in a long name) also counts as similar: Jaro-Winkler punishes a
     // dropped letter in a short word harder than a reader would (Ras al-Ayn / Rs al-Ayn: 0.877).
     let typos = if x.len().min(y.len()) >= 8 { 2 } else { 1 };
-    if jw_syms(a, b, s) >= t || (x.len().min(y.len()) >= 4 && osa_within(x, y, typos).is_some()) {
+    if s.jw(a, b) >= t || (x.len().min(y.len()) >= 4 && osa_within(x, y, typos).is_some()) {
         1
     } else {
         2

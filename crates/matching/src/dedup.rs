@@ -1,5 +1,6 @@
 //! Deduplication and linkage of CSV files: the `nansen dedup` contract.
 
+use crate::compare::JwMemo;
 use crate::engine::{self, Data};
 use crate::error::{MatchError, RowError};
 use crate::model::Model;
@@ -118,7 +119,8 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
     let mut scored: Vec<(u64, f32)> = Vec::new();
     let mut expected_matches = 0f64;
     for block in pairs.chunks(chunk) {
-        let part: Vec<(u64, f64)> = block.par_iter().map(|&p| (p, engine::score_pair(&data, &model, p))).collect();
+        let part: Vec<(u64, f64)> =
+            block.par_iter().map_init(|| JwMemo::new(&data.strs), |memo, &p| (p, engine::score_pair(&data, &model, p, memo))).collect();
         expected_matches += part.iter().map(|(_, s)| s).sum::<f64>();
         scored.extend(part.into_iter().filter(|(_, s)| *s >= keep).map(|(p, s)| (p, s as f32)));
         bar.inc(block.len() as u64);

@@ -724,8 +724,8 @@ pub(crate) fn fit(d: &Data) -> Model {
 }
 
 /// Re-scores a pair (its probability with term-frequency adjustments).
-pub(crate) fn score_pair(d: &Data, model: &Model, p: u64) -> f64 {
-    let c = compare(&d.feats[(p >> 32) as usize], &d.feats[(p & 0xFFFF_FFFF) as usize], &d.strs);
+pub(crate) fn score_pair(d: &Data, model: &Model, p: u64, strs: &impl Strs) -> f64 {
+    let c = compare(&d.feats[(p >> 32) as usize], &d.feats[(p & 0xFFFF_FFFF) as usize], strs);
     model.probability(&c)
 }
 
