@@ -1,6 +1,6 @@
 //! The online index: the duplicate check when a person is registered.
 
-use crate::compare::{compare, Overlay, RawFeat};
+use crate::compare::{compare, JwMemo, Overlay, RawFeat};
 use crate::engine::{self, block_keys, sort_key, Data};
 use crate::model::{FieldContribution, Model};
 use crate::record::Record;
@@ -201,6 +201,8 @@ impl Index {
         }
         cands.sort_unstable();
         cands.dedup();
+        // Candidates of a common name repeat the same few spellings: each is compared once.
+        let memo = JwMemo::with_bits(&overlay, 8);
         let mut out: Vec<Match> = cands
             .into_iter()
             .filter_map(|c| {
@@ -209,7 +211,7 @@ impl Index {
                 if id == record.id {
                     return None;
                 }
-                let cmp = compare(&q, f, &overlay);
+                let cmp = compare(&q, f, &memo);
                 let weight = self.model.match_weight(&cmp);
                 let score = crate::model::probability(weight);
                 (score >= min_score).then(|| Match {

@@ -277,6 +277,14 @@ impl Model {
         [0, 1].map(|f| if c.levels[f] == 0 { self.name_tf(f, c) } else { None })
     }
 
+    /// True when the names agree the way relatives' names do: one family name with different
+    /// given names, or given and family name swapped (a father and a son in patronymic naming:
+    /// Wol Kuir and Kuir Wol). Such pairs share a home town and an address far more often than
+    /// strangers or namesakes, so those fields weigh against how often relatives share them.
+    fn relatives_like(c: &Comparison) -> bool {
+        (c.levels[1] <= 1 && matches!(c.levels[0], 3 | 4)) || c.swapped
+    }
+
     /// Weight of a field, with term-frequency adjustments.
     fn field_weight(&self, f: usize, c: &Comparison, tfs: &NameTfs) -> f64 {
         let level = c.levels[f];
@@ -302,9 +310,10 @@ impl Model {
                 return (m / u).log2();
             }
         }
-        if (f == 4 || f == 7) && level != NULL && c.levels[1] <= 1 && matches!(c.levels[0], 3 | 4) {
-            // One family name, different given names: relatives, who share a home town and an
-            // address far more often than strangers or namesakes do. The place and the address
+        if (f == 4 || f == 7) && level != NULL && Self::relatives_like(c) {
+            // Names as relatives' agree (one family name and different given names, or swapped
+            // names): relatives share a home town and an address far more often than strangers
+            // or namesakes do. The place and the address
             // weigh against how often relatives share them (u measured among such pairs), not
             // against the population: otherwise a brother and sister of one household, born
             // years apart, add the surname, the place and the address as three independent
