@@ -337,73 +337,93 @@ fn read_csv(path: &Path, data: &mut Data, max_records: usize, bar: &ProgressBar)
     let used: Vec<(usize, &str)> = names.iter().enumerate().filter(|(_, n)| Record::new("").set_field(n, "")).map(|(i, n)| (i, n.as_str())).collect();
 
     let start_count = data.len();
-    let mut errors: Vec<RowError> = Vec::new();
-    let mut error_count = 0u64;
-    let mut batch: Vec<Record> = Vec::with_capacity(CHUNK);
-    let mut rec = csv::ByteRecord::new();
-    let mut row = 0u64;
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                row += 1;
-                let mut r = Record::default();
-                let mut bad = None;
-                for &(i, name) in &used {
-                    let raw = rec.get(i).unwrap_or(b"");
-                    match std::str::from_utf8(raw) {
-                        Ok(v) => {
-                            r.set_field(name, v);
+    // One thread parses the file while this one computes the features of the previous chunk.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(2);
+    let produced = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| -> Result<(), MatchError> {
+            let tx = tx;
+            let mut errors: Vec<RowError> = Vec::new();
+            let mut error_count = 0u64;
+            let mut batch: Vec<Record> = Vec::with_capacity(CHUNK);
+            let mut rec = csv::ByteRecord::new();
+            let mut row = 0u64;
+            loop {
+                let line = rdr.position().line();
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        row += 1;
+                        let mut r = Record::default();
+                        let mut bad = None;
+                        for &(i, name) in &used {
+                            let raw = rec.get(i).unwrap_or(b"");
+                            match std::str::from_utf8(raw) {
+                                Ok(v) => {
+                                    r.set_field(name, v);
+                                }
+                                Err(_) => bad = Some(format!("column `{name}` is not valid UTF-8: save the file as UTF-8")),
+                            }
                         }
-                        Err(_) => bad = Some(format!("column `{name}` is not valid UTF-8: save the file as UTF-8")),
+                        if bad.is_none() && rec.get(id_col).is_none_or(|v| v.iter().all(u8::is_ascii_whitespace)) {
+                            bad = Some("the `id` is empty: every row needs an identifier".to_owned());
+                        }
+                        if let Some(message) = bad {
+                            error_count += 1;
+                            if errors.len() < MAX_ROW_ERRORS {
+                                errors.push(RowError { row, line: rec.position().map_or(line, |p| p.line()), message });
+                            }
+                            continue;
+                        }
+                        if error_count == 0 {
+                            batch.push(r);
+                        }
+                    }
+                    Err(e) => {
+                        row += 1;
+                        error_count += 1;
+                        let message = match e.kind() {
+                            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                                format!("{len} fields where the header has {expected_len}: quote fields that contain commas")
+                            }
+                            csv::ErrorKind::Utf8 { .. } => "not valid UTF-8: save the file as UTF-8".to_owned(),
+                            _ => e.to_string(),
+                        };
+                        let line = e.position().map_or(line, |p| p.line());
+                        if errors.len() < MAX_ROW_ERRORS {
+                            errors.push(RowError { row, line, message });
+                        }
+                        if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                            break; // an I/O error: the reader cannot go on
+                        }
                     }
                 }
-                if bad.is_none() && rec.get(id_col).is_none_or(|v| v.iter().all(u8::is_ascii_whitespace)) {
-                    bad = Some("the `id` is empty: every row needs an identifier".to_owned());
+                if start_count + row as usize > max_records {
+                    return Err(MatchError::TooManyRecords { path: p.clone(), limit: max_records, bytes_per_record: BYTES_PER_RECORD });
                 }
-                if let Some(message) = bad {
-                    error_count += 1;
-                    if errors.len() < MAX_ROW_ERRORS {
-                        errors.push(RowError { row, line: rec.position().map_or(line, |p| p.line()), message });
+                if batch.len() >= CHUNK {
+                    bar.set_position(rdr.position().byte());
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        break; // the features side stopped
                     }
-                    continue;
-                }
-                if error_count == 0 {
-                    batch.push(r);
                 }
             }
-            Err(e) => {
-                row += 1;
-                error_count += 1;
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("{len} fields where the header has {expected_len}: quote fields that contain commas")
-                    }
-                    csv::ErrorKind::Utf8 { .. } => "not valid UTF-8: save the file as UTF-8".to_owned(),
-                    _ => e.to_string(),
-                };
-                let line = e.position().map_or(line, |p| p.line());
-                if errors.len() < MAX_ROW_ERRORS {
-                    errors.push(RowError { row, line, message });
-                }
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
-                    break; // an I/O error: the reader cannot go on
-                }
+            if error_count > 0 {
+                return Err(MatchError::MalformedRows { path: p.clone(), count: error_count, rows: errors });
             }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            Ok(())
+        });
+        for batch in rx {
+            data.extend(batch);
         }
-        if start_count + row as usize > max_records {
-            return Err(MatchError::TooManyRecords { path: p, limit: max_records, bytes_per_record: BYTES_PER_RECORD });
-        }
-        if batch.len() >= CHUNK {
-            data.extend(std::mem::take(&mut batch));
-            bar.set_position(rdr.position().byte());
-        }
+        reader.join()
+    });
+    match produced {
+        Ok(r) => r?,
+        Err(panic) => std::panic::resume_unwind(panic),
     }
-    if error_count > 0 {
-        return Err(MatchError::MalformedRows { path: p, count: error_count, rows: errors });
-    }
-    data.extend(batch);
     let n = data.len() - start_count;
     if n == 0 {
         return Err(MatchError::HeaderOnly { path: p });
