@@ -131,6 +131,8 @@ pub fn dedup_files_with(input: &Path, link: Option<&Path>, output: &Path, opts: 
     };
     if data.n_left.is_none() {
         implied_pairs(&mut scored, threshold, |p| engine::evidence(&data, &model, p));
+        scored.sort_unstable_by_key(|(p, _)| *p);
+        exclusive_links(&mut scored, threshold, |p| engine::score_pair(&data, &model, p, &data.strs));
     }
     let file = std::fs::File::create(output).map_err(|e| MatchError::Io { path: output.into(), source: e })?;
     let mut w = std::io::BufWriter::new(file);
@@ -263,6 +265,78 @@ fn implied_pairs(scored: &mut Vec<(u64, f32)>, threshold: f64, evidence: impl Fn
     // Keep the highest score of each pair.
     scored.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     scored.dedup_by_key(|x| x.0);
+}
+
+/// Two records whose own comparison gives them less than this probability of being one person are
+/// taken to be two people by [`exclusive_links`].
+const DIFFERENT: f64 = 0.1;
+/// The most links of one record examined by [`exclusive_links`] (its strongest).
+const MAX_LINKS: usize = 16;
+
+/// Drops the links that contradict a stronger link of the same record (deduplication only). A
+/// record is one person: when A is linked to B and to C, but B and C are judged two different
+/// people (their own probability, read from `scored` or computed by `prob`, is below
+/// [`DIFFERENT`]), A cannot be both, and its weaker link goes. Most such links join a namesake to
+/// a record that already has its true duplicate: on the synthetic 1M set, among the weaker links
+/// of such triangles three in four were false (`docs/matching.md`, "One record, one person").
+/// Links implied by [`implied_pairs`] make B and C one person, and are never contradicted.
+/// `scored` must be sorted by pair.
+fn exclusive_links(scored: &mut Vec<(u64, f32)>, threshold: f64, prob: impl Fn(u64) -> f64 + Sync) {
+    let t = threshold as f32;
+    let mut links: Vec<(u32, f32, u32)> = Vec::new();
+    for &(p, s) in scored.iter() {
+        if s >= t {
+            let (a, b) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+            links.push((a, s, b));
+            links.push((b, s, a));
+        }
+    }
+    // By record, strongest link first.
+    links.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+    let mut groups: Vec<&[(u32, f32, u32)]> = Vec::new();
+    let mut i = 0;
+    while i < links.len() {
+        let mut j = i;
+        while j < links.len() && links[j].0 == links[i].0 {
+            j += 1;
+        }
+        if j - i >= 2 {
+            groups.push(&links[i..j]);
+        }
+        i = j;
+    }
+    let scored_ref: &[(u64, f32)] = scored;
+    let between = |x: u32, y: u32| -> f64 {
+        let key = pack_pair(x, y);
+        match scored_ref.binary_search_by_key(&key, |e| e.0) {
+            Ok(k) => f64::from(scored_ref[k].1),
+            Err(_) => prob(key),
+        }
+    };
+    let mut dropped: Vec<u64> = groups
+        .par_iter()
+        .flat_map_iter(|g| {
+            let g = &g[..g.len().min(MAX_LINKS)];
+            let mut out = Vec::new();
+            for (k, weaker) in g.iter().enumerate().skip(1) {
+                if g[..k].iter().any(|stronger| between(stronger.2, weaker.2) < DIFFERENT) {
+                    out.push(pack_pair(weaker.0, weaker.2));
+                }
+            }
+            out
+        })
+        .collect();
+    if dropped.is_empty() {
+        return;
+    }
+    dropped.par_sort_unstable();
+    dropped.dedup();
+    scored.retain(|(p, _)| dropped.binary_search(p).is_err());
+}
+
+fn pack_pair(a: u32, b: u32) -> u64 {
+    let (lo, hi) = (a.min(b), a.max(b));
+    (u64::from(lo) << 32) | u64::from(hi)
 }
 
 fn csv_field(out: &mut String, s: &str) {
