@@ -504,3 +504,48 @@ fn read_csv(path: &Path, data: &mut Data, max_records: usize, bar: &ProgressBar)
     }
     Ok(n)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn scored(links: &[(u32, u32, f32)]) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = links.iter().map(|&(a, b, s)| (pack_pair(a, b), s)).collect();
+        v.sort_unstable_by_key(|(p, _)| *p);
+        v
+    }
+
+    /// A record linked to two records judged to be two people keeps only its stronger link.
+    #[test]
+    fn a_link_that_contradicts_a_stronger_one_is_dropped() {
+        // 0 is linked to 1 (0.95) and 2 (0.7); 1 and 2 are not a candidate pair and compare at 0.01.
+        let mut s = scored(&[(0, 1, 0.95), (0, 2, 0.7), (3, 4, 0.8)]);
+        exclusive_links(&mut s, 0.5, |_| 0.01);
+        assert_eq!(s, scored(&[(0, 1, 0.95), (3, 4, 0.8)]));
+    }
+
+    /// When the two partners may well be one person, both links stay; a pair of them above the
+    /// threshold (implied, or scored) makes them one person.
+    #[test]
+    fn links_to_records_that_may_be_one_person_both_stay() {
+        let mut s = scored(&[(0, 1, 0.95), (0, 2, 0.7)]);
+        exclusive_links(&mut s, 0.5, |_| 0.3);
+        assert_eq!(s.len(), 2);
+        let mut s = scored(&[(0, 1, 0.95), (0, 2, 0.9), (1, 2, 0.85)]);
+        exclusive_links(&mut s, 0.5, |_| 0.0);
+        assert_eq!(s.len(), 3);
+        // Below the threshold, the pair's own score decides: here, two people.
+        let mut s = scored(&[(0, 1, 0.95), (0, 2, 0.9), (1, 2, 0.06)]);
+        exclusive_links(&mut s, 0.5, |_| 1.0);
+        assert_eq!(s, scored(&[(0, 1, 0.95), (1, 2, 0.06)]));
+    }
+
+    /// Links below the threshold neither count nor go.
+    #[test]
+    fn links_below_the_threshold_are_left_alone() {
+        let mut s = scored(&[(0, 1, 0.95), (0, 2, 0.3)]);
+        exclusive_links(&mut s, 0.5, |_| 0.0);
+        assert_eq!(s.len(), 2);
+    }
+}
