@@ -896,6 +896,17 @@ mod tests {
         assert!(family_u(&small, 10_000).is_none());
     }
 
+    /// The generic model with the records' frequencies and a u among relatives for the address
+    /// (half of relatives' pairs share it).
+    fn model_with_relatives(f: &[Feat]) -> Model {
+        let mut model = Model::fallback();
+        model.tf = term_frequencies(f);
+        model.u_family = model.u.clone();
+        model.u_family[7] = vec![0.5, 0.1, 0.1, 0.3];
+        model.prepare();
+        model
+    }
+
     /// The place of birth and the address of two relatives weigh against u among relatives; a
     /// shared address of people whose names agree weighs against the address's own frequency.
     #[test]
@@ -917,11 +928,7 @@ mod tests {
             records.push(r);
         }
         let (f, strs) = feats(&records);
-        let mut model = Model::fallback();
-        model.tf = term_frequencies(&f);
-        model.u_family = model.u.clone();
-        model.u_family[7] = vec![0.5, 0.1, 0.1, 0.3];
-        model.prepare();
+        let mut model = model_with_relatives(&f);
         model.u_random[7] = vec![0.1, 0.1, 0.1, 0.7];
         let addr = |a: usize, b: usize| model.explain(&compare(&f[a], &f[b], &strs))[7].weight;
         // Same names, same address: the flat (3 of 11 records) weighs more than the camp block
@@ -946,11 +953,7 @@ mod tests {
             records.push(r);
         }
         let (f, strs) = feats(&records);
-        let mut model = Model::fallback();
-        model.tf = term_frequencies(&f);
-        model.u_family = model.u.clone();
-        model.u_family[7] = vec![0.5, 0.1, 0.1, 0.3];
-        model.prepare();
+        let model = model_with_relatives(&f);
         let c = compare(&f[0], &f[1], &strs);
         assert!(c.swapped && c.levels[7] == 0, "{c:?}");
         let w = model.explain(&c)[7].weight;
