@@ -17,6 +17,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use transfer::Format;
 
+/// mimalloc instead of the system allocator: matching and import allocate many small strings on
+/// several threads, where glibc's malloc spent about a third of the time (ARCHITECTURE.md,
+/// "Dependencies").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Nansen: refugee registration, status determination and protection.
 #[derive(Parser)]
 #[command(name = "nansen", version, about, long_about = None)]

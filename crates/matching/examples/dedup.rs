@@ -4,6 +4,10 @@
 //! cargo run --release -p nansen-matching --example dedup -- --input A.csv [--link B.csv] --output pairs.csv [--threshold 0.9] [--quiet]
 //! ```
 use std::path::PathBuf;
+
+/// The allocator of the `nansen` binary, so that the benchmark measures what `nansen dedup` does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
