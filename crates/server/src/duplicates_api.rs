@@ -54,6 +54,33 @@ pub struct Indexes(Arc<Mutex<HashMap<OperationId, Shared>>>, Arc<Mutex<HashMap<O
 /// handful of records and flood the review queue with namesakes.
 pub const REFIT_FROM: usize = 1_000;
 
+/// A refit fits the model on at most this many persons of the registry, drawn at random. Fitting
+/// on the whole registry grows faster than the registry (0.4 s at 1,000 persons, 2.1 s at 2,000, on
+/// both cores) while a uniform sample keeps the share of true duplicates among candidate pairs and
+/// gives EM the few hundred pairs it needs. The name frequencies the model scores with still come
+/// from the whole index ([`nansen_matching::Index::set_model`] keeps them).
+pub const REFIT_SAMPLE: usize = 2_000;
+
+/// A uniform random sample of `n` of `records` (all of them when there are no more than `n`).
+pub fn sample(records: Vec<Record>, n: usize) -> Vec<Record> {
+    if records.len() <= n {
+        return records;
+    }
+    let mut keep = rand::seq::index::sample(&mut rand::rng(), records.len(), n).into_vec();
+    keep.sort_unstable();
+    let mut next = keep.into_iter().peekable();
+    records
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            (next.peek() == Some(&i)).then(|| {
+                next.next();
+                r
+            })
+        })
+        .collect()
+}
+
 /// The most likely duplicates reported and queued per person, best first. A very common name with
 /// little else known (500 "Ahmad Karimi" without a date of birth) would otherwise propose every
 /// namesake; the best ten are what an officer can review.
@@ -140,11 +167,11 @@ impl Indexes {
                 Err(e) => return tracing::warn!(operation = %op, error = %e, "refitting the matching model: the registry could not be read"),
             };
             let n = records.len();
-            let Ok(model) = tokio::task::spawn_blocking(move || Index::fit(records)).await else { return };
+            let Ok(model) = tokio::task::spawn_blocking(move || Index::fit(sample(records, REFIT_SAMPLE))).await else { return };
             if let Some(lock) = cell.get() {
                 lock.write().unwrap_or_else(|p| p.into_inner()).set_model(model);
             }
-            tracing::info!(operation = %op, persons = n, millis = started.elapsed().as_millis() as u64, "duplicate-check model fitted again on the grown registry");
+            tracing::info!(operation = %op, persons = n, sample = n.min(REFIT_SAMPLE), millis = started.elapsed().as_millis() as u64, "duplicate-check model fitted again on the grown registry");
         });
     }
 
@@ -703,4 +730,31 @@ pub async fn check_import(store: &AnyStore, op: OperationId, imported_at: DateTi
         .collect();
     report.queued = store.queue_duplicates(op, pairs, meta).await?.len();
     Ok(report)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn records(n: usize) -> Vec<Record> {
+        (0..n).map(|i| Record { id: format!("p{i}"), ..Default::default() }).collect()
+    }
+
+    #[test]
+    fn a_sample_holds_distinct_records_of_the_registry() {
+        let s = sample(records(5_000), 2_000);
+        assert_eq!(s.len(), 2_000);
+        let ids: std::collections::HashSet<&str> = s.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), 2_000, "a record was drawn twice");
+        assert!(ids.iter().all(|id| id[1..].parse::<usize>().unwrap() < 5_000));
+        // spread over the whole registry, not its first records
+        assert!(ids.iter().any(|id| id[1..].parse::<usize>().unwrap() >= 4_000));
+    }
+
+    #[test]
+    fn a_small_registry_is_fitted_whole() {
+        let s = sample(records(300), 2_000);
+        assert_eq!(s, records(300));
+    }
 }
