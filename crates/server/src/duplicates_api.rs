@@ -81,6 +81,15 @@ pub fn sample(records: Vec<Record>, n: usize) -> Vec<Record> {
         .collect()
 }
 
+/// The one thread refits run on: a fit in the background takes one core at most, and the
+/// registrations being served keep the other (the engine would otherwise spread the fit over every
+/// core for its duration). `None` if the thread could not be started (the fit then uses the
+/// engine's own threads).
+fn refit_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "nansen-refit".into()).build().ok()).as_ref()
+}
+
 /// The most likely duplicates reported and queued per person, best first. A very common name with
 /// little else known (500 "Ahmad Karimi" without a date of birth) would otherwise propose every
 /// namesake; the best ten are what an officer can review.
@@ -167,7 +176,11 @@ impl Indexes {
                 Err(e) => return tracing::warn!(operation = %op, error = %e, "refitting the matching model: the registry could not be read"),
             };
             let n = records.len();
-            let Ok(model) = tokio::task::spawn_blocking(move || Index::fit(sample(records, REFIT_SAMPLE))).await else { return };
+            let fit = tokio::task::spawn_blocking(move || match refit_pool() {
+                Some(pool) => pool.install(|| Index::fit(sample(records, REFIT_SAMPLE))),
+                None => Index::fit(sample(records, REFIT_SAMPLE)),
+            });
+            let Ok(model) = fit.await else { return };
             if let Some(lock) = cell.get() {
                 lock.write().unwrap_or_else(|p| p.into_inner()).set_model(model);
             }
@@ -347,18 +360,26 @@ async fn visible_to(s: &AppState, pr: &Principal, found: Vec<DuplicateMatchDto>)
 pub(crate) async fn after_registration(s: &AppState, pr: &Principal, op: OperationId, view: &HouseholdView, new: &[PersonId], meta: &Meta) -> ApiResult<Vec<DuplicateMatchDto>> {
     let cell = s.duplicates.get(&s.store, op).await?;
     let address = view.household.details.address.as_ref().map(|a| a.to_string());
-    let members: Vec<(usize, &PersonRecord)> = view.members.iter().enumerate().filter(|(_, m)| new.contains(&m.id)).collect();
-    let found = {
-        let Some(lock) = cell.get() else { return Ok(Vec::new()) };
+    let records: Vec<(usize, PersonId, Record)> =
+        view.members.iter().enumerate().filter(|(_, m)| new.contains(&m.id)).map(|(i, m)| (i, m.id, record_of(m, address.as_deref()))).collect();
+    if records.is_empty() || cell.get().is_none() {
+        return Ok(Vec::new());
+    }
+    // The check and the insertion hold the index's write lock: on a blocking thread, so that the
+    // runtime's workers go on serving other requests while one waits for the lock.
+    let (indexes, store) = (s.duplicates.clone(), s.store.clone());
+    let found = tokio::task::spawn_blocking(move || {
+        let Some(lock) = cell.get() else { return Vec::new() };
         let mut index = lock.write().unwrap_or_else(|p| p.into_inner());
-        let records: Vec<(usize, PersonId, Record)> = members.iter().map(|(i, m)| (*i, m.id, record_of(m, address.as_deref()))).collect();
         let found: Vec<_> = records.iter().map(|(i, id, r)| (*i, Some(*id), best(&index, r))).collect();
         for (_, _, r) in records {
             index.insert(r);
         }
-        s.duplicates.refit_if_grown(&s.store, op, index.len());
+        indexes.refit_if_grown(&store, op, index.len());
         found
-    };
+    })
+    .await
+    .map_err(|e| ApiError::Store(StoreError::Corrupt(format!("the duplicate check failed after the registration was committed: {e}"))))?;
     let own: Vec<PersonId> = view.members.iter().map(|m| m.id).collect();
     let mut found = describe(&s.store, found, &own).await?;
     queue(&s.store, op, &mut found, "registration", meta).await;
