@@ -54,6 +54,13 @@ pub struct Indexes(Arc<Mutex<HashMap<OperationId, Shared>>>, Arc<Mutex<HashMap<O
 /// handful of records and flood the review queue with namesakes.
 pub const REFIT_FROM: usize = 1_000;
 
+/// Once the index scores with a fitted model, the next refit waits until the registry has grown
+/// this many times over (twice while it still scores with the generic model for tiny registries).
+/// A fit sees at most [`REFIT_SAMPLE`] persons and costs about the same at any registry size
+/// beyond it, so refits at every doubling would add little but their cost (about 2 s of one core
+/// each); the name frequencies are kept current between fits by every insertion.
+pub const REFIT_GROWTH_FITTED: usize = 4;
+
 /// A refit fits the model on at most this many persons of the registry, drawn at random. Fitting
 /// on the whole registry grows faster than the registry (0.4 s at 1,000 persons, 2.1 s at 2,000, on
 /// both cores) while a uniform sample keeps the share of true duplicates among candidate pairs and
@@ -156,17 +163,19 @@ impl Indexes {
     }
 
     /// Fits the operation's model again, in the background, when its index has grown to `len`
-    /// persons and that is at least [`REFIT_FROM`] and twice the size of the last fit. Scoring goes
-    /// on with the old model until the new one is ready (the registry is read from the store, not
-    /// under the index lock).
-    fn refit_if_grown(&self, store: &AnyStore, op: OperationId, len: usize) {
+    /// persons and that is at least [`REFIT_FROM`] and twice the size of the last fit — four times
+    /// once the index scores with a fitted model (`fitted`; see [`REFIT_GROWTH_FITTED`]). Scoring
+    /// goes on with the old model until the new one is ready (the registry is read from the store,
+    /// not under the index lock).
+    fn refit_if_grown(&self, store: &AnyStore, op: OperationId, len: usize, fitted_now: bool) {
         {
             let mut fitted = self.1.lock().unwrap_or_else(|p| p.into_inner());
             let last = fitted.get(&op).copied().unwrap_or(0);
-            if len < REFIT_FROM.max(last.saturating_mul(2)) {
+            let growth = if fitted_now { REFIT_GROWTH_FITTED } else { 2 };
+            if len < REFIT_FROM.max(last.saturating_mul(growth)) {
                 return;
             }
-            fitted.insert(op, len); // one refit at a time: the next starts at twice this size
+            fitted.insert(op, len); // one refit at a time: the next starts at `growth` times this size
         }
         let (store, cell) = (store.clone(), self.cell(op));
         tokio::spawn(async move {
@@ -375,7 +384,8 @@ pub(crate) async fn after_registration(s: &AppState, pr: &Principal, op: Operati
         for (_, _, r) in records {
             index.insert(r);
         }
-        indexes.refit_if_grown(&store, op, index.len());
+        let fitted = index.model().iterations > 0;
+        indexes.refit_if_grown(&store, op, index.len(), fitted);
         found
     })
     .await
