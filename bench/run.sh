@@ -10,10 +10,11 @@ seconds=${2:-20}
 pg_admin=${NANSEN_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 pg_base=${pg_admin%/*}
 work=$(mktemp -d)
-trap 'pkill -f "nansen.*serve --addr 127.0.0.1:1808" || true; rm -rf "$work"' EXIT
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 cargo build --release -p nansen
-N=$PWD/target/release/nansen
+N=${CARGO_TARGET_DIR:-$PWD/target}/release/nansen
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; $(date -u +%F)"
 $N generate --households "$households" --output "$work/hh.jsonl"
 
@@ -36,9 +37,12 @@ for backend in sqlite postgres; do
   $N --db "$db" --log warn user create bench --name Benchmark --role registration_clerk --operation '*' >/dev/null
   export NANSEN_BENCH_TOKEN=$($N --db "$db" --log warn user token bench --name benchmark 2>/dev/null)
   $N --db "$db" --log warn serve --addr 127.0.0.1:$port >/dev/null 2>&1 &
+  server=$!
   for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
   echo "== $backend: API registrations, 32 connections, ${seconds}s"
   wrk -t2 -c32 -d"${seconds}s" --latency -s bench/register.lua "http://127.0.0.1:$port/api/v1/operations/$op/persons" | grep -E "Latency|50%|90%|99%|Requests/sec|non-2xx"
-  pkill -f "serve --addr 127.0.0.1:$port" || true
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=
   port=$((port + 1))
 done

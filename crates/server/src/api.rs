@@ -420,20 +420,34 @@ async fn register_household(
     State(s): State<AppState>,
     Path(op): Path<String>,
     p: Principal,
+    log: Option<crate::auth::LogSlot>,
     JsonBody(input): JsonBody<HouseholdInput>,
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
-    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?).await?;
+    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?, log.as_ref()).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 
 /// Registers a parsed household in `op` (the one path of the API and the registration page): one
 /// transaction with its history events, then the duplicate check of the new members, whose likely
-/// duplicates are queued for review and returned.
-pub(crate) async fn register(s: &AppState, p: &Principal, op: OperationId, household: NewHousehold, m: Meta) -> ApiResult<(nansen_store::Registered, Vec<crate::duplicates_api::DuplicateMatchDto>)> {
-    let r = s.store.register_household(op, household, m.clone()).await?;
+/// duplicates are queued for review and returned. With `log` (an API request answered 201 when the
+/// household is created), the request's access-log entry is written in the registration's own
+/// transaction.
+pub(crate) async fn register(
+    s: &AppState,
+    p: &Principal,
+    op: OperationId,
+    household: NewHousehold,
+    m: Meta,
+    log: Option<&crate::auth::LogSlot>,
+) -> ApiResult<(nansen_store::Registered, Vec<crate::duplicates_api::DuplicateMatchDto>)> {
+    let entry = log.map(|l| l.entry(StatusCode::CREATED));
+    let r = s.store.register_household_logged(op, household, m.clone(), entry).await?;
+    if let (Some(l), true) = (log, r.created) {
+        l.mark_logged(StatusCode::CREATED);
+    }
     let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
     let duplicates = crate::duplicates_api::after_registration(s, p, op, &r.view, &new, &m).await?;
     Ok((r, duplicates))
@@ -446,12 +460,13 @@ async fn register_person(
     State(s): State<AppState>,
     Path(op): Path<String>,
     p: Principal,
+    log: Option<crate::auth::LogSlot>,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> ApiResult<Response> {
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?).await?;
+    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?, log.as_ref()).await?;
     Ok((StatusCode::CREATED, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 

@@ -24,13 +24,12 @@ use chrono::DateTime;
 use nansen_domain::access::{Permission, Role};
 use nansen_domain::convention::procedure::{ActionKind, Role as ProcedureRole};
 use nansen_domain::{Actor, HouseholdId, OperationId};
-use nansen_store::accounts::{AccessEntry, Accounts, User};
+use nansen_store::accounts::{AccessEntry, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
-use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 /// The session cookie's name.
@@ -450,45 +449,117 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The access log writer: entries from concurrent requests are committed together.
+// The access log writer: entries go through the store's group-commit writer, so that the entries of
+// concurrent requests share one durable commit with each other and with the registrations and other
+// writes waiting at that moment.
 
-type LogJob = (AccessEntry, oneshot::Sender<Result<(), String>>);
-
-/// Writes access-log entries in batches; each request waits until its entry is committed.
+/// Writes access-log entries; each request waits until its entry is durably committed.
 #[derive(Clone)]
-pub struct AccessLog(mpsc::Sender<LogJob>);
+pub struct AccessLog(nansen_store::AnyStore);
 
 impl AccessLog {
-    /// Starts the writer task over `accounts`.
-    pub fn start(accounts: Accounts) -> Self {
-        let (tx, mut rx) = mpsc::channel::<LogJob>(4096);
-        tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < 512 {
-                    match rx.try_recv() {
-                        Ok(j) => batch.push(j),
-                        Err(_) => break,
-                    }
-                }
-                let entries: Vec<AccessEntry> = batch.iter().map(|(e, _)| e.clone()).collect();
-                let r = accounts.log(&entries).await.map_err(|e| e.to_string());
-                if let Err(e) = &r {
-                    tracing::error!(error = %e, "the access log could not be written");
-                }
-                for (_, done) in batch {
-                    let _ = done.send(r.clone());
-                }
-            }
-        });
-        Self(tx)
+    /// The access log of `store`, written by its group-commit writer.
+    pub fn new(store: nansen_store::AnyStore) -> Self {
+        Self(store)
     }
 
     /// Appends one entry and waits for its commit.
     pub async fn write(&self, e: AccessEntry) -> Result<(), String> {
-        let (tx, rx) = oneshot::channel();
-        self.0.send((e, tx)).await.map_err(|_| "the access-log writer has stopped".to_string())?;
-        rx.await.map_err(|_| "the access-log writer has stopped".to_string())?
+        self.0.log_access(vec![e]).await.map_err(|e| {
+            tracing::error!(error = %e, "the access log could not be written");
+            e.to_string()
+        })
+    }
+}
+
+/// A logged request's access-log entry, handed to the handler (request extension): a handler whose
+/// write goes through the group-commit writer can have the entry written in the same transaction
+/// ([`LogSlot::entry`], then [`LogSlot::mark_logged`] once committed). The middleware then writes no
+/// second entry, unless the answer's status differs from the one logged (an error after the
+/// commit): that answer is logged as well.
+#[derive(Clone)]
+pub struct LogSlot(std::sync::Arc<(AccessEntry, Mutex<Option<u16>>)>);
+
+impl LogSlot {
+    fn new(entry: AccessEntry) -> Self {
+        Self(std::sync::Arc::new((entry, Mutex::new(None))))
+    }
+    /// This request's entry with the answer `status`.
+    pub fn entry(&self, status: StatusCode) -> AccessEntry {
+        AccessEntry { outcome: i64::from(status.as_u16()), ..self.0 .0.clone() }
+    }
+    /// Records that the entry with `status` was committed.
+    pub fn mark_logged(&self, status: StatusCode) {
+        if let Ok(mut g) = self.0 .1.lock() {
+            *g = Some(status.as_u16());
+        }
+    }
+    fn logged(&self) -> Option<u16> {
+        self.0 .1.lock().ok().and_then(|g| *g)
+    }
+}
+
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for LogSlot {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<LogSlot>().cloned())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// API tokens verified recently
+
+/// How long a verified API token is trusted without reading the database again. Changes made
+/// through this server (a user disabled, roles changed, a password changed, tokens revoked: every
+/// write under [`ACCOUNT_ROUTES`]) empty the cache at once; this bounds how long a change made by
+/// another process (the `nansen user` command) takes to reach this one.
+pub const TOKEN_CACHE_SECS: u64 = 1;
+
+/// Routes whose writes change accounts or tokens: after each, the token cache is emptied.
+pub const ACCOUNT_ROUTES: [&str; 2] = ["/api/v1/users", "/api/v1/me"];
+
+/// Most tokens kept (the cache is emptied when full).
+const TOKEN_CACHE_MAX: usize = 10_000;
+
+/// API tokens verified in the last [`TOKEN_CACHE_SECS`], by the hash of the token, with their user.
+/// A generation counter keeps a lookup that started before an account change from filling the
+/// cache with what it read before that change.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: Mutex<HashMap<String, (std::time::Instant, nansen_store::accounts::ApiToken, User)>>,
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl TokenCache {
+    fn get(&self, hash: &str, now: i64) -> Option<(nansen_store::accounts::ApiToken, User)> {
+        let g = self.entries.lock().ok()?;
+        let (at, t, u) = g.get(hash)?;
+        let fresh = at.elapsed() < std::time::Duration::from_secs(TOKEN_CACHE_SECS);
+        let live = t.revoked_at.is_none() && t.expires_at.is_none_or(|e| e > now) && !u.disabled;
+        (fresh && live).then(|| (t.clone(), u.clone()))
+    }
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn put(&self, hash: String, generation: u64, t: &nansen_store::accounts::ApiToken, u: &User) {
+        if let Ok(mut g) = self.entries.lock() {
+            // Checked under the lock that `invalidate` takes after bumping the generation.
+            if self.generation() != generation {
+                return;
+            }
+            if g.len() >= TOKEN_CACHE_MAX {
+                g.clear();
+            }
+            g.insert(hash, (std::time::Instant::now(), t.clone(), u.clone()));
+        }
+    }
+    /// Forgets every token: called after any change to accounts or tokens.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match self.entries.lock() {
+            Ok(mut g) => g.clear(),
+            Err(p) => p.into_inner().clear(),
+        }
     }
 }
 
@@ -504,8 +575,16 @@ async fn authenticate(s: &AppState, headers: &HeaderMap, now: i64) -> Result<Opt
     if let Some(v) = headers.get(header::AUTHORIZATION) {
         let v = v.to_str().map_err(|_| ApiError::Unauthenticated)?;
         let token = v.strip_prefix("Bearer ").map(str::trim).ok_or(ApiError::Unauthenticated)?;
-        return match s.accounts.token(&token_hash(token), now).await? {
-            Some((t, user)) => Ok(Some(principal(s, user, Via::Token(t.id), headers).await?)),
+        let hash = token_hash(token);
+        if let Some((t, user)) = s.tokens.get(&hash, now) {
+            return Ok(Some(principal(s, user, Via::Token(t.id), headers).await?));
+        }
+        let generation = s.tokens.generation();
+        return match s.accounts.token(&hash, now).await? {
+            Some((t, user)) => {
+                s.tokens.put(hash, generation, &t, &user);
+                Ok(Some(principal(s, user, Via::Token(t.id), headers).await?))
+            }
             None => Err(ApiError::Unauthenticated),
         };
     }
@@ -620,9 +699,20 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
         }
         req.extensions_mut().insert(p.clone());
     }
+    let slot = match &principal {
+        Some(p) if rule.logged_read || is_write(&method) => {
+            let slot = LogSlot::new(entry(p, StatusCode::OK));
+            req.extensions_mut().insert(slot.clone());
+            Some(slot)
+        }
+        _ => None,
+    };
     let resp = next.run(req).await;
-    if let Some(p) = &principal {
-        if rule.logged_read || is_write(&method) {
+    if is_write(&method) && ACCOUNT_ROUTES.iter().any(|r| route.starts_with(r)) {
+        s.tokens.invalidate();
+    }
+    if let (Some(p), Some(slot)) = (&principal, &slot) {
+        if slot.logged() != Some(resp.status().as_u16()) {
             if let Err(e) = s.access_log.write(entry(p, resp.status())).await {
                 tracing::error!(error = %e, "withholding an answer that could not be logged");
                 return (StatusCode::SERVICE_UNAVAILABLE, "the access log could not be written; nothing is shown until it can be. Tell your administrator.\n").into_response();

@@ -53,6 +53,8 @@ pub struct AppState {
     pub auth: auth::AuthConfig,
     /// Failed sign-ins per address.
     pub throttle: std::sync::Arc<auth::Throttle>,
+    /// API tokens recently verified, emptied by every account change made through this server.
+    pub tokens: std::sync::Arc<auth::TokenCache>,
     /// The duplicate-check index of each operation.
     pub duplicates: duplicates_api::Indexes,
 }
@@ -83,13 +85,14 @@ impl AppState {
     pub fn new(store: AnyStore) -> Self {
         let accounts = store.accounts();
         Self {
-            access_log: auth::AccessLog::start(accounts.clone()),
+            access_log: auth::AccessLog::new(store.clone()),
             accounts,
             store,
             known_operations: Default::default(),
             clock: Clock::system(),
             auth: auth::AuthConfig::default(),
             throttle: Default::default(),
+            tokens: Default::default(),
             duplicates: Default::default(),
         }
     }

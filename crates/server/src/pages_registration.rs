@@ -688,7 +688,7 @@ async fn submit(State(s): State<AppState>, pr: Principal, RawForm(body): RawForm
     });
     let saved = async {
         let m = meta(&s, &pr, reason.as_deref())?;
-        crate::api::register(&s, &pr, op, household, m).await
+        crate::api::register(&s, &pr, op, household, m, None).await
     }
     .await;
     match saved {

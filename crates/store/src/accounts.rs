@@ -243,7 +243,7 @@ pub struct AccessReport {
 }
 
 impl AccessEntry {
-    fn stored(&self) -> StoredEntry {
+    pub(crate) fn stored(&self) -> StoredEntry {
         StoredEntry {
             at: self.at.to_rfc3339_opts(SecondsFormat::Micros, true),
             actor: clip(&self.actor, 64),
@@ -395,13 +395,13 @@ macro_rules! append_entries {
         let head = sqlx::query("SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *$tx).await?;
         let (mut seq, mut prev): (i64, String) = match head {
             Some(r) => (r.try_get(0)?, r.try_get(1)?),
-            None => (0, GENESIS.to_string()),
+            None => (0, $crate::audit::GENESIS.to_string()),
         };
         let mut chained: Vec<(i64, $crate::accounts::StoredEntry, String, String)> = Vec::new();
         for e in $entries {
             let s = e.stored();
             seq += 1;
-            let hash = access_hash(seq, &s, &prev);
+            let hash = $crate::accounts::access_hash(seq, &s, &prev);
             chained.push((seq, s, std::mem::replace(&mut prev, hash.clone()), hash));
         }
         for part in chained.chunks($crate::accounts::ACCESS_ROWS_PER_INSERT) {
@@ -422,6 +422,8 @@ macro_rules! append_entries {
         }
     }};
 }
+/// The group-commit writer appends the entries of its batch with the same macro.
+pub(crate) use append_entries;
 
 impl Accounts {
     /// Number of accounts (to tell a fresh database from one with users).

@@ -83,6 +83,15 @@ pub enum AnyStore {
 }
 
 impl AnyStore {
+    /// Appends access-log entries through the group-commit writer and waits for their durable
+    /// commit (see `SqliteStore::log_access`).
+    pub async fn log_access(&self, entries: Vec<crate::accounts::AccessEntry>) -> Result<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.log_access(entries).await,
+            AnyStore::Postgres(s) => s.log_access(entries).await,
+        }
+    }
+
     /// Closes the store cleanly (writer first, then the read pool).
     pub async fn close(&self) {
         match self {
@@ -177,6 +186,9 @@ impl Store for AnyStore {
     }
     async fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> Result<Registered> {
         delegate!(self, s => s.register_household(op, household, meta))
+    }
+    async fn register_household_logged(&self, op: OperationId, household: NewHousehold, meta: Meta, access: Option<crate::accounts::AccessEntry>) -> Result<Registered> {
+        delegate!(self, s => s.register_household_logged(op, household, meta, access))
     }
     async fn add_member(&self, household: HouseholdId, expected_version: i64, relationship: Relationship, person: PersonDetails, meta: Meta) -> Result<PersonRecord> {
         delegate!(self, s => s.add_member(household, expected_version, relationship, person, meta))

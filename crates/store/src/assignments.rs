@@ -6,8 +6,7 @@
 //! see the persons, claims, removals and duplicate pairs of those households and nothing else. An
 //! assignment is ended, never deleted.
 
-use super::{access_hash, AccessEntry, Accounts};
-use crate::audit::GENESIS;
+use super::{AccessEntry, Accounts};
 use crate::{Result, StoreError};
 use nansen_domain::{HouseholdId, OperationId};
 use serde::Serialize;

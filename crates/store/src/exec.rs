@@ -32,6 +32,12 @@ pub(crate) struct Sql {
     pub claims_state: &'static str,
     pub protection_data: &'static str,
     pub statistical_events: &'static str,
+    /// How the writer begins its transaction (SQLite: `BEGIN IMMEDIATE`, so that the write lock is
+    /// held from the first statement and the access log's tail cannot move under it).
+    pub begin: &'static str,
+    /// Taken before the writer appends to the access log, as every other appender does (empty on
+    /// SQLite, where the writer's transaction already holds the only write lock).
+    pub access_lock: &'static str,
 }
 
 macro_rules! backend_impl {
@@ -125,7 +131,8 @@ macro_rules! backend_impl {
                         .await?;
                     Ok(Outcome::Operation(op.clone()))
                 }
-                Command::Register { op, household, meta, household_id, person_ids, case_random } => {
+                Command::Access(_) => Ok(Outcome::Logged),
+                Command::Register { op, household, meta, household_id, person_ids, case_random, .. } => {
                     let country = country_of(conn, cache, *op).await?;
                     if let Some(key) = &household.details.registration_key {
                         let k = (*op, key.to_string());
@@ -289,7 +296,11 @@ macro_rules! backend_impl {
             async fn run(&self, conn: &mut $Conn, cmds: &mut [Command]) -> Result<Vec<CmdResult>, sqlx::Error> {
                 let mut cache = self.cache.lock().map(|c| c.clone()).unwrap_or_default();
                 let known_head = self.audit_head.lock().map(|h| h.clone()).unwrap_or(None);
-                let mut tx = conn.begin().await?;
+                let mut tx = conn.begin_with($SQL.begin).await?;
+                let logs_access = cmds.iter().any(Command::logs_access);
+                if logs_access && !$SQL.access_lock.is_empty() {
+                    sqlx::query($SQL.access_lock).execute(&mut *tx).await?;
+                }
                 let head = match known_head {
                     Some(h) => h,
                     None => match sqlx::query($SQL.audit_head).fetch_optional(&mut *tx).await? {
@@ -300,9 +311,13 @@ macro_rules! backend_impl {
                 let mut ws = WriteSet::default();
                 let mut batch_keys = HashMap::new();
                 let mut results = Vec::with_capacity(cmds.len());
+                let mut access: Vec<crate::accounts::AccessEntry> = Vec::new();
                 for cmd in cmds.iter_mut() {
                     match apply_one(&mut tx, &self.seal, &mut ws, &mut cache, &mut batch_keys, cmd).await {
-                        Ok(o) => results.push(Ok(o)),
+                        Ok(o) => {
+                            access.extend_from_slice(cmd.access_entries(&o));
+                            results.push(Ok(o))
+                        }
                         Err(e) => results.push(Err(refuse_or_abort(e)?)),
                     }
                 }
@@ -310,6 +325,9 @@ macro_rules! backend_impl {
                 ws.seal(&self.seal).map_err(|e| sqlx::Error::Protocol(format!("sealing failed: {e}")))?;
                 let new_head = ws.chain_audit(head);
                 flush(&mut tx, &ws).await?;
+                if !access.is_empty() {
+                    crate::accounts::append_entries!(tx, &access);
+                }
                 tx.commit().await?;
                 if let Ok(mut c) = self.cache.lock() {
                     *c = cache;
@@ -390,6 +408,19 @@ macro_rules! backend_impl {
             async fn write(&self, cmd: Command) -> Result<Outcome> {
                 self.writer.submit(cmd).await
             }
+
+            /// Appends access-log entries through the group-commit writer: they are chained and
+            /// committed with the batch they land in (one durable commit shared with the other
+            /// writes waiting at that moment), and this returns once that commit is durable.
+            pub async fn log_access(&self, entries: Vec<crate::accounts::AccessEntry>) -> Result<()> {
+                if entries.is_empty() {
+                    return Ok(());
+                }
+                match self.write(Command::Access(entries)).await? {
+                    Outcome::Logged => Ok(()),
+                    _ => Err(unexpected()),
+                }
+            }
         }
 
         fn unexpected() -> StoreError {
@@ -423,8 +454,12 @@ macro_rules! backend_impl {
             }
 
             async fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> Result<Registered> {
+                self.register_household_logged(op, household, meta, None).await
+            }
+
+            async fn register_household_logged(&self, op: OperationId, household: NewHousehold, meta: Meta, access: Option<crate::accounts::AccessEntry>) -> Result<Registered> {
                 let person_ids = household.members.iter().map(|_| PersonId::generate()).collect();
-                let cmd = Command::Register { op, household, meta, household_id: HouseholdId::generate(), person_ids, case_random: rows::random_u64() };
+                let cmd = Command::Register { op, household, meta, household_id: HouseholdId::generate(), person_ids, case_random: rows::random_u64(), access };
                 match self.write(cmd).await? {
                     Outcome::Registered(r) => Ok(r),
                     _ => Err(unexpected()),

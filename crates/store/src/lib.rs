@@ -137,6 +137,10 @@ pub trait Store: Send + Sync + 'static {
     /// registered in the operation, nothing is written and the existing household is returned with
     /// `created: false`.
     fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> impl Future<Output = Result<Registered>> + Send;
+    /// [`Store::register_household`] with the request's access-log entry, chained and written in
+    /// the registration's own transaction when the household is created (one durable commit for
+    /// both). When it was already registered under its key, nothing is written, the entry neither.
+    fn register_household_logged(&self, op: OperationId, household: NewHousehold, meta: Meta, access: Option<accounts::AccessEntry>) -> impl Future<Output = Result<Registered>> + Send;
     /// Adds a member to a household based on its `expected_version`.
     fn add_member(
         &self,

@@ -41,6 +41,8 @@ pub(crate) const SQL: Sql = Sql {
     protection_data: "SELECT person_id, data::text FROM protection_records",
     statistical_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events \
         WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') ORDER BY id LIMIT $3",
+    begin: "BEGIN",
+    access_lock: "LOCK TABLE access_log IN SHARE ROW EXCLUSIVE MODE",
 };
 
 const INSERT_HOUSEHOLDS: &str = "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at) \

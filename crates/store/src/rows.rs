@@ -17,7 +17,10 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub(crate) enum Command {
     CreateOperation(Operation, Meta),
-    Register { op: OperationId, household: NewHousehold, meta: Meta, household_id: HouseholdId, person_ids: Vec<PersonId>, case_random: u64 },
+    /// A registration. `access`, when given, is the request's access-log entry: it is chained and
+    /// written in the same transaction when the household is created (not when it was already
+    /// registered under its key).
+    Register { op: OperationId, household: NewHousehold, meta: Meta, household_id: HouseholdId, person_ids: Vec<PersonId>, case_random: u64, access: Option<crate::accounts::AccessEntry> },
     AddMember { household: HouseholdId, expected_version: i64, relationship: Relationship, person: PersonDetails, meta: Meta, person_id: PersonId },
     UpdatePerson { id: PersonId, expected_version: i64, details: PersonDetails, meta: Meta },
     UpdateHousehold { id: HouseholdId, expected_version: i64, details: HouseholdDetails, meta: Meta },
@@ -28,9 +31,25 @@ pub(crate) enum Command {
     Protection(Box<crate::exec_protection::ProtectionCommand>),
     Duplicates(Box<crate::exec_duplicates::DuplicateCommand>),
     Solutions(Box<crate::exec_solutions::SolutionCommand>),
+    /// Access-log entries, chained and written with the batch they land in.
+    Access(Vec<crate::accounts::AccessEntry>),
 }
 
 impl Command {
+    /// The access-log entries this command writes when it produced `outcome`.
+    pub(crate) fn access_entries(&self, outcome: &Outcome) -> &[crate::accounts::AccessEntry] {
+        match (self, outcome) {
+            (Command::Register { access: Some(e), .. }, Outcome::Registered(r)) if r.created => std::slice::from_ref(e),
+            (Command::Access(entries), _) => entries,
+            _ => &[],
+        }
+    }
+
+    /// True when the batch holding this command may append to the access log.
+    pub(crate) fn logs_access(&self) -> bool {
+        matches!(self, Command::Register { access: Some(_), .. } | Command::Access(_))
+    }
+
     /// Draws fresh randomness for the case numbers (after a collision).
     pub(crate) fn reroll_case_numbers(&mut self) {
         match self {
@@ -93,6 +112,8 @@ pub(crate) enum Outcome {
     Quota(Box<crate::solutions_model::QuotaRecord>),
     Submission(Box<crate::solutions_model::SubmissionRecord>),
     ReturnDeparture(Box<crate::solutions_model::ReturnDepartureRecord>),
+    /// Access-log entries were written.
+    Logged,
 }
 
 pub(crate) fn random_u64() -> u64 {

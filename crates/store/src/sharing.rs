@@ -5,8 +5,7 @@
 //! deletion. A transfer row keeps who sent what fields of which persons to whom, when, and a
 //! SHA-256 digest of exactly what left — identifiers and metadata, not the personal data.
 
-use super::{access_hash, AccessEntry, Accounts};
-use crate::audit::GENESIS;
+use super::{AccessEntry, Accounts};
 use crate::audit::sha256_hex;
 use crate::{Result, StoreError};
 use nansen_domain::sharing::{NewAgreement, SharedField};

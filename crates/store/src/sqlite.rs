@@ -44,6 +44,8 @@ pub(crate) const SQL: Sql = Sql {
     protection_data: "SELECT person_id, data FROM protection_records",
     statistical_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events \
         WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') ORDER BY id LIMIT $3",
+    begin: "BEGIN IMMEDIATE",
+    access_lock: "",
 };
 
 
