@@ -56,17 +56,20 @@ pub const REFIT_FROM: usize = 1_000;
 
 /// Once the index scores with a fitted model, the next refit waits until the registry has grown
 /// this many times over (twice while it still scores with the generic model for tiny registries).
-/// A fit sees at most [`REFIT_SAMPLE`] persons and costs about the same at any registry size
-/// beyond it, so refits at every doubling would add little but their cost (about 2 s of one core
-/// each); the name frequencies are kept current between fits by every insertion.
+/// The model of a grown registry changes little from one doubling to the next, while each fit
+/// costs seconds of one core (its u-probabilities alone compare 1.5 million random pairs at any
+/// size); the name frequencies are kept current between fits by every insertion.
 pub const REFIT_GROWTH_FITTED: usize = 4;
 
-/// A refit fits the model on at most this many persons of the registry, drawn at random. Fitting
-/// on the whole registry grows faster than the registry (0.4 s at 1,000 persons, 2.1 s at 2,000, on
-/// both cores) while a uniform sample keeps the share of true duplicates among candidate pairs and
-/// gives EM the few hundred pairs it needs. The name frequencies the model scores with still come
+/// A refit fits the model on at most this many persons of the registry, drawn at random, which
+/// bounds its time and memory for very large operations. A uniform sample of n of N records keeps
+/// each pair with probability (n/N)², true duplicates and other pairs alike, so the prior (the
+/// share of true duplicates among all pairs) is kept in expectation — but the duplicates left in
+/// the sample fall as (n/N)², and EM needs a few hundred of them to learn what a match looks like.
+/// Hence a large sample: every operation up to 200,000 persons is fitted whole, and one of 1M on a
+/// fifth (a twenty-fifth of its duplicates). The name frequencies the model scores with still come
 /// from the whole index ([`nansen_matching::Index::set_model`] keeps them).
-pub const REFIT_SAMPLE: usize = 2_000;
+pub const REFIT_SAMPLE: usize = 200_000;
 
 /// A uniform random sample of `n` of `records` (all of them when there are no more than `n`).
 pub fn sample(records: Vec<Record>, n: usize) -> Vec<Record> {
