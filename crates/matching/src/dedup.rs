@@ -218,36 +218,20 @@ const STRONG_LINK: f32 = 0.9;
 /// (Positive evidence is not added: it overlaps the evidence of the two links.)
 fn implied_pairs(scored: &mut Vec<(u64, f32)>, threshold: f64, evidence: impl Fn(u64) -> f64 + Sync) {
     let t = threshold as f32;
-    let mut edges: Vec<(u32, u32, f32)> = Vec::new();
-    for &(p, s) in scored.iter() {
-        if s >= t.max(STRONG_LINK) {
-            let (a, b) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
-            edges.push((a, b, s));
-            edges.push((b, a, s));
-        }
-    }
-    edges.sort_unstable_by_key(|e| (e.0, e.1));
+    let links = links_by_record(scored, t.max(STRONG_LINK));
     let mut implied: Vec<(u64, f32)> = Vec::new();
-    let mut i = 0;
-    while i < edges.len() {
-        let mut j = i;
-        while j < edges.len() && edges[j].0 == edges[i].0 {
-            j += 1;
-        }
-        let nbrs = &edges[i..j];
+    for nbrs in links.chunk_by(|x, y| x.0 == y.0) {
         // A record linked to very many others is a hub of namesakes, not a person: skip it.
         if nbrs.len() <= 8 {
             for (x, a) in nbrs.iter().enumerate() {
                 for c in &nbrs[x + 1..] {
-                    let q = a.2 * c.2;
+                    let q = a.1 * c.1;
                     if q >= t {
-                        let (lo, hi) = (a.1.min(c.1), a.1.max(c.1));
-                        implied.push(((u64::from(lo) << 32) | u64::from(hi), q));
+                        implied.push((engine::pack(a.2, c.2), q));
                     }
                 }
             }
         }
-        i = j;
     }
     implied.par_iter_mut().for_each(|(p, q)| {
         let w = evidence(*p);
@@ -282,32 +266,11 @@ const MAX_LINKS: usize = 16;
 /// Links implied by [`implied_pairs`] make B and C one person, and are never contradicted.
 /// `scored` must be sorted by pair.
 fn exclusive_links(scored: &mut Vec<(u64, f32)>, threshold: f64, prob: impl Fn(u64) -> f64 + Sync) {
-    let t = threshold as f32;
-    let mut links: Vec<(u32, f32, u32)> = Vec::new();
-    for &(p, s) in scored.iter() {
-        if s >= t {
-            let (a, b) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
-            links.push((a, s, b));
-            links.push((b, s, a));
-        }
-    }
-    // By record, strongest link first.
-    links.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
-    let mut groups: Vec<&[(u32, f32, u32)]> = Vec::new();
-    let mut i = 0;
-    while i < links.len() {
-        let mut j = i;
-        while j < links.len() && links[j].0 == links[i].0 {
-            j += 1;
-        }
-        if j - i >= 2 {
-            groups.push(&links[i..j]);
-        }
-        i = j;
-    }
+    let links = links_by_record(scored, threshold as f32);
+    let groups: Vec<&[(u32, f32, u32)]> = links.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() >= 2).collect();
     let scored_ref: &[(u64, f32)] = scored;
     let between = |x: u32, y: u32| -> f64 {
-        let key = pack_pair(x, y);
+        let key = engine::pack(x, y);
         match scored_ref.binary_search_by_key(&key, |e| e.0) {
             Ok(k) => f64::from(scored_ref[k].1),
             Err(_) => prob(key),
@@ -320,7 +283,7 @@ fn exclusive_links(scored: &mut Vec<(u64, f32)>, threshold: f64, prob: impl Fn(u
             let mut out = Vec::new();
             for (k, weaker) in g.iter().enumerate().skip(1) {
                 if g[..k].iter().any(|stronger| between(stronger.2, weaker.2) < DIFFERENT) {
-                    out.push(pack_pair(weaker.0, weaker.2));
+                    out.push(engine::pack(weaker.0, weaker.2));
                 }
             }
             out
@@ -334,9 +297,19 @@ fn exclusive_links(scored: &mut Vec<(u64, f32)>, threshold: f64, prob: impl Fn(u
     scored.retain(|(p, _)| dropped.binary_search(p).is_err());
 }
 
-fn pack_pair(a: u32, b: u32) -> u64 {
-    let (lo, hi) = (a.min(b), a.max(b));
-    (u64::from(lo) << 32) | u64::from(hi)
+/// Every link of `scored` at or above `min`, once from each end, as (record, score, other record):
+/// grouped by record, strongest link first.
+fn links_by_record(scored: &[(u64, f32)], min: f32) -> Vec<(u32, f32, u32)> {
+    let mut links: Vec<(u32, f32, u32)> = Vec::new();
+    for &(p, s) in scored {
+        if s >= min {
+            let (a, b) = ((p >> 32) as u32, (p & 0xFFFF_FFFF) as u32);
+            links.push((a, s, b));
+            links.push((b, s, a));
+        }
+    }
+    links.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+    links
 }
 
 fn csv_field(out: &mut String, s: &str) {
@@ -511,7 +484,7 @@ mod tests {
     use super::*;
 
     fn scored(links: &[(u32, u32, f32)]) -> Vec<(u64, f32)> {
-        let mut v: Vec<(u64, f32)> = links.iter().map(|&(a, b, s)| (pack_pair(a, b), s)).collect();
+        let mut v: Vec<(u64, f32)> = links.iter().map(|&(a, b, s)| (engine::pack(a, b), s)).collect();
         v.sort_unstable_by_key(|(p, _)| *p);
         v
     }

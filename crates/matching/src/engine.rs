@@ -174,7 +174,7 @@ pub(crate) fn sort_key(f: &Feat) -> u64 {
     (h(k) & !0xFFFF_FFFF) | u64::from(f.dob)
 }
 
-fn pack(a: u32, b: u32) -> u64 {
+pub(crate) fn pack(a: u32, b: u32) -> u64 {
     let (a, b) = if a < b { (a, b) } else { (b, a) };
     (u64::from(a) << 32) | u64::from(b)
 }

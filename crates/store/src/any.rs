@@ -184,9 +184,6 @@ impl Store for AnyStore {
     async fn operation(&self, id: OperationId) -> Result<Option<Operation>> {
         delegate!(self, s => s.operation(id))
     }
-    async fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> Result<Registered> {
-        delegate!(self, s => s.register_household(op, household, meta))
-    }
     async fn register_household_logged(&self, op: OperationId, household: NewHousehold, meta: Meta, access: Option<crate::accounts::AccessEntry>) -> Result<Registered> {
         delegate!(self, s => s.register_household_logged(op, household, meta, access))
     }

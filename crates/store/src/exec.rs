@@ -453,10 +453,6 @@ macro_rules! backend_impl {
                 row.as_ref().map(rows::operation_from_row).transpose()
             }
 
-            async fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> Result<Registered> {
-                self.register_household_logged(op, household, meta, None).await
-            }
-
             async fn register_household_logged(&self, op: OperationId, household: NewHousehold, meta: Meta, access: Option<crate::accounts::AccessEntry>) -> Result<Registered> {
                 let person_ids = household.members.iter().map(|_| PersonId::generate()).collect();
                 let cmd = Command::Register { op, household, meta, household_id: HouseholdId::generate(), person_ids, case_random: rows::random_u64(), access };

@@ -136,7 +136,9 @@ pub trait Store: Send + Sync + 'static {
     /// Registers a household with its members. If the household's registration key is already
     /// registered in the operation, nothing is written and the existing household is returned with
     /// `created: false`.
-    fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> impl Future<Output = Result<Registered>> + Send;
+    fn register_household(&self, op: OperationId, household: NewHousehold, meta: Meta) -> impl Future<Output = Result<Registered>> + Send {
+        self.register_household_logged(op, household, meta, None)
+    }
     /// [`Store::register_household`] with the request's access-log entry, chained and written in
     /// the registration's own transaction when the household is created (one durable commit for
     /// both). When it was already registered under its key, nothing is written, the entry neither.
