@@ -13,6 +13,8 @@ use std::hash::{Hash, Hasher};
 pub const BLOCK_CAP: usize = 30;
 /// The window in oversized blocks.
 pub const WINDOW: usize = 12;
+/// The window of the second pass over an oversized block, in address order.
+pub const ADDR_WINDOW: usize = 2;
 /// Random pairs used to measure u.
 pub const U_SAMPLE: usize = 1_500_000;
 /// Candidate pairs (at most) whose patterns train EM.
@@ -295,13 +297,26 @@ fn emit_block(members: &[u32], d: &Data, n_left: Option<usize>, out: &mut Vec<u6
     }
     let mut sorted: Vec<(u64, u32)> = members.iter().map(|&m| (sort_key(&d.feats[m as usize]), m)).collect();
     sorted.sort_unstable();
-    window(&sorted, n_left, out);
+    window(&sorted, WINDOW, n_left, out);
+    // A second pass, in address order (then date of birth), over the members that have an
+    // address: one person registered twice at one home, whose name readings sort apart in the
+    // first pass (a one-part and a two-part name, a swap, a spelling that changes a key).
+    let mut by_address: Vec<(u64, u32)> = members
+        .iter()
+        .filter(|&&m| d.feats[m as usize].addr_sym != NONE)
+        .map(|&m| {
+            let f = &d.feats[m as usize];
+            ((h(f.addr_sym) & !0xFFFF_FFFF) | u64::from(f.dob), m)
+        })
+        .collect();
+    by_address.sort_unstable();
+    window(&by_address, ADDR_WINDOW, n_left, out);
 }
 
-/// Pairs of each record with the [`WINDOW`] records after it.
-fn window(sorted: &[(u64, u32)], n_left: Option<usize>, out: &mut Vec<u64>) {
+/// Pairs of each record with the `w` records after it.
+fn window(sorted: &[(u64, u32)], w: usize, n_left: Option<usize>, out: &mut Vec<u64>) {
     for x in 0..sorted.len() {
-        for y in x + 1..(x + 1 + WINDOW).min(sorted.len()) {
+        for y in x + 1..(x + 1 + w).min(sorted.len()) {
             let (a, b) = (sorted[x].1, sorted[y].1);
             if cross(a, b, n_left) {
                 out.push(pack(a, b));
@@ -868,6 +883,27 @@ mod tests {
         let training = training_pairs(&d, RULE_NAME);
         assert!(training.len() <= 100 * WINDOW && training.len() > 100 * WINDOW / 2, "{}", training.len());
         assert!(training.iter().filter(|&&p| gap(p) > 2 * WINDOW as i64).count() > training.len() / 2);
+    }
+
+    /// In an oversized block, two records at one address are paired however far apart their
+    /// names and dates put them: the second pass goes in address order.
+    #[test]
+    fn an_oversized_block_is_also_paired_in_address_order() {
+        let records: Vec<Record> = (0..100u16)
+            .map(|i| {
+                let mut r = rec("Amal", "Kador", "SYR");
+                r.set_field("date_of_birth", &format!("{}-03-04", 1920 + i));
+                r.set_field("address", if i == 0 || i == 99 { "Plot 7, Amaro Settlement" } else { "" });
+                r
+            })
+            .collect();
+        let mut d = Data::default();
+        d.extend(records);
+        let pairs = candidate_pairs(&d, RULE_NAME);
+        assert!(pairs.contains(&pack(0, 99)), "one address, far apart in name and date order");
+        // Records without an address take no part in the second pass.
+        assert!(!pairs.contains(&pack(1, 98)));
+        assert_eq!(pairs.len(), (0..100).map(|i: usize| WINDOW.min(99 - i)).sum::<usize>() + 1);
     }
 
     /// Relatives — one family name, different given names — are measured apart: among them one
