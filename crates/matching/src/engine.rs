@@ -996,6 +996,37 @@ mod tests {
         assert!((w - (model.m[7][0] / 0.5).log2()).abs() < 1e-9, "{w}");
     }
 
+    /// A father and a son named after him, at one flat: one name, plainly different birth dates.
+    /// The address weighs as it does among relatives, not as a flat shared by two strangers.
+    #[test]
+    fn one_name_at_one_address_with_different_birth_dates_weighs_the_address_as_relatives_do() {
+        let mut records = Vec::new();
+        for (g, dob) in [("Eyad", "1976-11-22"), ("Iyad", "2020-04-27"), ("Iyad", "1976-11-22")] {
+            let mut r = rec(g, "Al-Ashqar", "SYR");
+            r.set_field("date_of_birth", dob);
+            r.set_field("address", "Flat 2, 8 Baobab Avenue");
+            records.push(r);
+        }
+        // Others at other addresses: a flat shared by three records of 50 is a rare address.
+        for i in 0..47 {
+            let mut r = rec("Amal", &format!("Kador{i}"), "SYR");
+            r.set_field("address", &format!("Flat {i}, 9 Mill Street"));
+            records.push(r);
+        }
+        let (f, strs) = feats(&records);
+        let mut model = model_with_relatives(&f);
+        model.u_family[7][0] = 0.25;
+        model.prepare();
+        let c = compare(&f[0], &f[1], &strs);
+        assert!(c.levels[1] == 0 && c.levels[2] as usize == crate::compare::DOB_LEVELS.len() - 1 && c.levels[7] == 0, "{c:?}");
+        let relatives = (model.m[7][0] / 0.25).log2();
+        assert!((model.explain(&c)[7].weight - relatives).abs() < 1e-9, "{:?}", model.explain(&c));
+        // Born on one day, two such records would be one person at one address: the flat weighs
+        // against its own frequency then, far more than among relatives.
+        let c = compare(&f[0], &f[2], &strs);
+        assert!(model.explain(&c)[7].weight > relatives + 1.0, "{:?}", model.explain(&c));
+    }
+
     fn named(id: &str, given: &str, surname: &str, dob: &str) -> Record {
         let mut r = rec(given, surname, "SYR");
         r.id = id.to_owned();

@@ -13,6 +13,9 @@
 //! - The match probability is `2^w / (1 + 2^w)`, the posterior of the fitted mixture.
 
 use crate::compare::{unpack, Comparison, Field, NULL, N_FIELDS};
+
+/// The level of birth dates that plainly differ (the last of [`crate::compare::DOB_LEVELS`]).
+const DOB_DIFFERENT: u8 = (crate::compare::DOB_LEVELS.len() - 1) as u8;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -279,10 +282,13 @@ impl Model {
 
     /// True when the names agree the way relatives' names do: one family name with different
     /// given names, or given and family name swapped (a father and a son in patronymic naming:
-    /// Wol Kuir and Kuir Wol). Such pairs share a home town and an address far more often than
-    /// strangers or namesakes, so those fields weigh against how often relatives share them.
+    /// Wol Kuir and Kuir Wol), or one family name and birth dates that plainly differ (a father
+    /// and a son named after him: Eyad and Iyad Al-Ashqar, born 1976 and 2020, at one flat). Such
+    /// pairs share a home town and an address far more often than strangers or namesakes, so
+    /// those fields weigh against how often relatives share them.
     fn relatives_like(c: &Comparison) -> bool {
-        (c.levels[1] <= 1 && matches!(c.levels[0], 3 | 4)) || c.swapped
+        let family = c.levels[1] <= 1;
+        (family && matches!(c.levels[0], 3 | 4)) || c.swapped || (family && c.levels[2] == DOB_DIFFERENT)
     }
 
     /// Weight of a field, with term-frequency adjustments.
