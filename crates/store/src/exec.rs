@@ -22,6 +22,8 @@ pub(crate) struct Sql {
     pub update_household: &'static str,
     pub bump_household: &'static str,
     pub history: &'static str,
+    /// The `household_registered` event of a person's household (`$1`: the person).
+    pub registration_of: &'static str,
     pub search_select: &'static str,
     pub counts: &'static str,
     pub audit_head: &'static str,
@@ -600,7 +602,19 @@ macro_rules! backend_impl {
 
             async fn history(&self, kind: EntityKind, id: Uuid) -> Result<Vec<Event>> {
                 let found = sqlx::query($SQL.history).bind(kind.as_str()).bind(id).fetch_all(&self.pool).await?;
-                self.open_events(&found)
+                let mut events = self.open_events(&found)?;
+                match kind {
+                    EntityKind::Household => events = events.into_iter().map(rows::without_member_details).collect(),
+                    // Registered by a bulk import: the registration is in the household's event.
+                    EntityKind::Person if !events.iter().any(|e| e.version == 1) => {
+                        let hh = sqlx::query($SQL.registration_of).bind(id).fetch_all(&self.pool).await?;
+                        let mut all: Vec<Event> = self.open_events(&hh)?.iter().flat_map(rows::registrations_in).filter(|e| e.entity_id == id).collect();
+                        all.append(&mut events);
+                        events = all;
+                    }
+                    _ => {}
+                }
+                Ok(events)
             }
 
             async fn verify_audit(&self) -> Result<crate::audit::AuditReport> {
@@ -672,6 +686,10 @@ macro_rules! backend_impl {
                     if let Err(x) = self.seal.open_event(&mut e) {
                         report.first_problem = problem("event_altered", Some(f.seq), format!("event {}: {x}", e.id));
                         return Ok(report);
+                    }
+                    // A bulk import's household registration starts each member's history.
+                    for r in rows::registrations_in(&e) {
+                        by_entity.entry((EntityKind::Person, r.entity_id)).or_default().push(r);
                     }
                     by_entity.entry((e.entity_kind, e.entity_id)).or_default().push(e);
                 }
@@ -754,7 +772,16 @@ macro_rules! backend_impl {
                 let after = after.map(|a| a.as_uuid()).unwrap_or(Uuid::nil());
                 let limit = i64::from(limit.clamp(1, 50_000));
                 let found = sqlx::query($SQL.statistical_events).bind(op.as_uuid()).bind(after).bind(limit).fetch_all(&self.pool).await?;
-                self.open_events(&found)
+                let mut out = Vec::with_capacity(found.len());
+                for e in self.open_events(&found)? {
+                    // The SQL returns household events only when they carry their members' registrations.
+                    if e.entity_kind == EntityKind::Household {
+                        out.extend(rows::registrations_in(&e));
+                    } else {
+                        out.push(e);
+                    }
+                }
+                Ok(out)
             }
 
             async fn counts(&self, op: OperationId) -> Result<Counts> {

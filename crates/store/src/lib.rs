@@ -183,11 +183,18 @@ pub trait Store: Send + Sync + 'static {
     fn households_after(&self, op: OperationId, after: Option<HouseholdId>, limit: u32) -> impl Future<Output = Result<Vec<HouseholdView>>> + Send;
     /// Persons matching a query, a page at a time.
     fn search(&self, query: &SearchQuery) -> impl Future<Output = Result<Page<PersonRecord>>> + Send;
-    /// The history of one record, oldest first.
+    /// The history of one record, oldest first. A person registered by a bulk import has no
+    /// `person_registered` event of its own: its registration is carried by its household's
+    /// `household_registered` event, and its history starts with that part of it, presented as its
+    /// `person_registered` (version 1, with the household event's id, time, actor and reason). A
+    /// household's history names its members by id and relationship only.
     fn history(&self, kind: EntityKind, id: Uuid) -> impl Future<Output = Result<Vec<Event>>> + Send;
     /// Statistics read path: the history events of an operation's persons, claims, protection records,
     /// removals, repatriations and resettlement submissions (not households, which carry nothing statistical), in the order they were recorded (event
-    /// identifiers are time-ordered UUIDv7), at most `limit` (1–50,000) after the event `after`. Reads only.
+    /// identifiers are time-ordered UUIDv7), at most `limit` (1–50,000) stored events after the event `after`.
+    /// A household registration that carries its members' registrations (a bulk import's) is returned
+    /// as one `person_registered` per member, each with the household event's id (see
+    /// [`Store::history`]), so a page may hold more than `limit` events. Reads only.
     fn statistical_events_after(
         &self,
         op: OperationId,
@@ -218,7 +225,8 @@ pub trait Store: Send + Sync + 'static {
                 n += page.len() as u64;
                 progress(n);
                 match page.last() {
-                    Some(e) if page.len() as u32 == STATS_PAGE => after = Some(e.id),
+                    // A full page of stored events may come back longer (see statistical_events_after).
+                    Some(e) if page.len() as u32 >= STATS_PAGE => after = Some(e.id),
                     _ => return Ok(n),
                 }
             }

@@ -29,6 +29,8 @@ pub(crate) const SQL: Sql = Sql {
     update_household: "UPDATE households SET data = $1::jsonb, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
     bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
     history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
+    registration_of: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events \
+        WHERE entity_id = (SELECT household_id FROM persons WHERE id = $1) AND entity_kind = 'household' AND kind = 'household_registered'",
     search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data::text, p.created_at, p.updated_at, p.merged_into FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
@@ -40,7 +42,8 @@ pub(crate) const SQL: Sql = Sql {
     claims_state: "SELECT id, state::text FROM claims",
     protection_data: "SELECT person_id, data::text FROM protection_records",
     statistical_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data::text FROM events \
-        WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') ORDER BY id LIMIT $3",
+        WHERE id > $2 AND operation_id = $1 AND (entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') \
+        OR (entity_kind = 'household' AND kind = 'household_registered' AND data #> '{members,0,details}' IS NOT NULL)) ORDER BY id LIMIT $3",
     begin: "BEGIN",
     access_lock: "LOCK TABLE access_log IN SHARE ROW EXCLUSIVE MODE",
 };

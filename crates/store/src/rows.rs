@@ -86,7 +86,7 @@ pub(crate) fn prepare_import(
         .iter()
         .map(|(h, hid, pids, rnd)| {
             let mut rows = WriteSet::default();
-            new_household(&mut rows, op, country, h, NewIds { household: *hid, persons: pids, case_random: *rnd }, meta);
+            imported_household(&mut rows, op, country, h, NewIds { household: *hid, persons: pids, case_random: *rnd }, meta);
             rows.prepare_audit(seal)?;
             Ok(Prepared { key: h.details.registration_key.as_ref().map(|k| k.to_string()), persons: h.members.len(), rows })
         })
@@ -363,7 +363,6 @@ pub(crate) fn new_person(
     meta: &Meta,
 ) -> PersonRecord {
     let data = to_raw(&details);
-    ws.terms.extend(terms_of(op, id, &details));
     let payload = format!(r#"{{"household_id":"{household}","relationship":"{}","details":{}}}"#, relationship.code(), data.get());
     ws.events.push(event_row(
         op,
@@ -374,18 +373,34 @@ pub(crate) fn new_person(
         meta,
         RawValue::from_string(payload).unwrap_or_else(|_| to_raw(&Value::Null)),
     ));
+    person_rows(ws, op, household, id, relationship, &details, data, meta);
+    PersonRecord { id, operation_id: op, household_id: household, relationship, version: 1, details, created_at: meta.at, updated_at: meta.at, merged_into: None }
+}
+
+/// A new person's record and search terms, without an event of its own.
+#[allow(clippy::too_many_arguments)]
+fn person_rows(
+    ws: &mut WriteSet,
+    op: OperationId,
+    household: HouseholdId,
+    id: PersonId,
+    relationship: Relationship,
+    details: &PersonDetails,
+    data: Box<RawValue>,
+    meta: &Meta,
+) {
+    ws.terms.extend(terms_of(op, id, details));
     ws.persons.push(PersonRow {
         id: id.as_uuid(),
         operation_id: op.as_uuid(),
         household_id: household.as_uuid(),
         relationship: relationship.code(),
         version: 1,
-        full_name: sort_name(&details),
+        full_name: sort_name(details),
         data,
         at: ts(meta.at),
         sealed: false,
     });
-    PersonRecord { id, operation_id: op, household_id: household, relationship, version: 1, details, created_at: meta.at, updated_at: meta.at, merged_into: None }
 }
 
 /// A new household's rows and the view that will be read back after commit.
@@ -436,6 +451,101 @@ pub(crate) fn new_household(ws: &mut WriteSet, op: OperationId, country: Iso3, h
         },
         members,
     }
+}
+
+/// A household of a bulk import: its record, its members' records and search terms, and one
+/// `household_registered` event (with one audit entry) that carries every member's registration
+/// (`members[i]`: `person_id`, `relationship`, `details`), instead of one `person_registered` event
+/// per member. Reads present each member's part of it as that person's `person_registered`
+/// ([`registrations_in`]), so a person's history, statistics and the audit replay see the same
+/// registration either way.
+pub(crate) fn imported_household(ws: &mut WriteSet, op: OperationId, country: Iso3, hh: &NewHousehold, ids: NewIds<'_>, meta: &Meta) {
+    let NewIds { household: household_id, persons: person_ids, case_random } = ids;
+    use chrono::Datelike;
+    use std::fmt::Write;
+    let case_number = CaseNumber::generate(country, meta.at.year(), case_random);
+    let data = to_raw(&hh.details);
+    // The event's data, written as text in the shape `json!` would give (keys sorted as serde_json's map sorts them).
+    let mut members = String::with_capacity(512 * hh.members.len());
+    for (i, (rel, p)) in hh.members.iter().enumerate() {
+        let pid = person_ids.get(i).copied().unwrap_or_else(PersonId::generate);
+        let pdata = to_raw(p);
+        if i > 0 {
+            members.push(',');
+        }
+        let _ = write!(members, r#"{{"details":{},"person_id":"{pid}","relationship":"{}"}}"#, pdata.get(), rel.code());
+        person_rows(ws, op, household_id, pid, *rel, p, pdata, meta);
+    }
+    let payload = format!(r#"{{"case_number":"{case_number}","details":{},"members":[{members}]}}"#, data.get());
+    ws.events.push(event_row(
+        op,
+        EntityKind::Household,
+        household_id.as_uuid(),
+        1,
+        EventKind::HouseholdRegistered,
+        meta,
+        RawValue::from_string(payload).unwrap_or_else(|_| to_raw(&Value::Null)),
+    ));
+    ws.households.push(HouseholdRow {
+        id: household_id.as_uuid(),
+        operation_id: op.as_uuid(),
+        case_number: case_number.to_string(),
+        registration_key: hh.details.registration_key.as_ref().map(|k| k.to_string()),
+        version: 1,
+        data,
+        at: ts(meta.at),
+    });
+}
+
+/// True when `e` is a household registration that carries its members' registrations (a bulk import's).
+pub(crate) fn carries_registrations(e: &Event) -> bool {
+    e.entity_kind == EntityKind::Household
+        && e.kind == EventKind::HouseholdRegistered
+        && e.data.get("members").and_then(Value::as_array).is_some_and(|m| m.iter().any(|x| x.get("details").is_some()))
+}
+
+/// Each member's registration carried by a household registration event (see
+/// [`imported_household`]), as that person's `person_registered` event: version 1, the household
+/// event's id, time, actor and reason, and the data a `person_registered` event holds
+/// (`household_id`, `relationship`, `details`). Empty for any other event.
+pub(crate) fn registrations_in(e: &Event) -> Vec<Event> {
+    if !carries_registrations(e) {
+        return Vec::new();
+    }
+    let members = e.data.get("members").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    members
+        .iter()
+        .filter_map(|m| {
+            let person = m.get("person_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok())?;
+            let details = m.get("details")?.clone();
+            let relationship = m.get("relationship").cloned().unwrap_or(Value::Null);
+            Some(Event {
+                id: e.id,
+                operation_id: e.operation_id,
+                entity_kind: EntityKind::Person,
+                entity_id: person,
+                version: 1,
+                actor: e.actor.clone(),
+                at: e.at,
+                kind: EventKind::PersonRegistered,
+                reason: e.reason.clone(),
+                data: json!({"household_id": e.entity_id, "relationship": relationship, "details": details}),
+            })
+        })
+        .collect()
+}
+
+/// A household registration event as the household's own history shows it: its members named by
+/// id and relationship (their details belong to their own histories).
+pub(crate) fn without_member_details(mut e: Event) -> Event {
+    if carries_registrations(&e) {
+        if let Some(members) = e.data.get_mut("members").and_then(Value::as_array_mut) {
+            for m in members.iter_mut().filter_map(Value::as_object_mut) {
+                m.remove("details");
+            }
+        }
+    }
+    e
 }
 
 /// The event and new record for a person update; `None` when nothing changed.

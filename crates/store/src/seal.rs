@@ -317,6 +317,14 @@ impl Sealer {
             return Ok(());
         }
         let id = event_id.to_string();
+        if entity_kind == "household" {
+            // A bulk import's household registration carries its members' details.
+            let n = data.get("members").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+            for i in 0..n {
+                self.seal_path(data, "events", &id, "data", &[Seg::Key("members"), Seg::Index(i), Seg::Key("details"), Seg::Key("specific_needs")])?;
+            }
+            return Ok(());
+        }
         let (keys, changed_fields): (&[&str], &[&str]) = match entity_kind {
             "person" => (&[], &["specific_needs"]),
             "claim" => (&["state", "action", "recommendation"], &[]),

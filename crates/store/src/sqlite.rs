@@ -32,6 +32,8 @@ pub(crate) const SQL: Sql = Sql {
     update_household: "UPDATE households SET data = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5",
     bump_household: "UPDATE households SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4",
     history: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events WHERE entity_kind = $1 AND entity_id = $2 ORDER BY version, id",
+    registration_of: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events \
+        WHERE entity_id = (SELECT household_id FROM persons WHERE id = $1) AND entity_kind = 'household' AND kind = 'household_registered'",
     search_select: "SELECT p.id, p.operation_id, p.household_id, p.relationship, p.version, p.data, p.created_at, p.updated_at, p.merged_into FROM persons p",
     counts: "SELECT (SELECT COUNT(*) FROM households WHERE operation_id = $1), (SELECT COUNT(*) FROM persons WHERE operation_id = $1), \
         (SELECT COUNT(*) FROM events WHERE operation_id = $1)",
@@ -43,7 +45,8 @@ pub(crate) const SQL: Sql = Sql {
     claims_state: "SELECT id, state FROM claims",
     protection_data: "SELECT person_id, data FROM protection_records",
     statistical_events: "SELECT id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data FROM events \
-        WHERE id > $2 AND operation_id = $1 AND entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') ORDER BY id LIMIT $3",
+        WHERE id > $2 AND operation_id = $1 AND (entity_kind IN ('person', 'claim', 'protection', 'removal', 'repatriation', 'resettlement') \
+        OR (entity_kind = 'household' AND kind = 'household_registered' AND json_extract(data, '$.members[0].details') IS NOT NULL)) ORDER BY id LIMIT $3",
     begin: "BEGIN IMMEDIATE",
     access_lock: "",
 };
@@ -132,8 +135,9 @@ type Q<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<
 /// Rows per multi-row `INSERT` (SQLite allows 32,766 parameters per statement).
 const ROWS_PER_INSERT: usize = 500;
 
-/// Inserts `rows` with multi-row `INSERT … VALUES (…), (…)` statements of [`ROWS_PER_INSERT`] rows.
-async fn insert_rows<T>(conn: &mut SqliteConnection, head: &str, cols: usize, rows: &[T], bind: impl for<'q> Fn(Q<'q>, &T) -> Q<'q>) -> Result<(), sqlx::Error> {
+/// Inserts `rows` with multi-row `INSERT … VALUES (…), (…)` statements of [`ROWS_PER_INSERT`] rows;
+/// text is bound by reference, not copied.
+async fn insert_rows<T>(conn: &mut SqliteConnection, head: &str, cols: usize, rows: &[T], bind: impl for<'q> Fn(Q<'q>, &'q T) -> Q<'q>) -> Result<(), sqlx::Error> {
     let one = format!("({})", vec!["?"; cols].join(", "));
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let sql = format!("{head} VALUES {}", vec![one.as_str(); chunk.len()].join(", "));
@@ -146,14 +150,10 @@ async fn insert_rows<T>(conn: &mut SqliteConnection, head: &str, cols: usize, ro
     Ok(())
 }
 
-fn text(v: &serde_json::value::RawValue) -> String {
-    v.get().to_owned()
-}
-
 /// Inserts the rows of a batch with multi-row statements.
 async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> Result<(), sqlx::Error> {
     insert_rows(conn, "INSERT INTO households (id, operation_id, case_number, registration_key, version, data, created_at, updated_at)", 8, &ws.households, |q, r| {
-        q.bind(r.id).bind(r.operation_id).bind(r.case_number.clone()).bind(r.registration_key.clone()).bind(r.version).bind(text(&r.data)).bind(r.at.clone()).bind(r.at.clone())
+        q.bind(r.id).bind(r.operation_id).bind(r.case_number.as_str()).bind(r.registration_key.as_deref()).bind(r.version).bind(r.data.get()).bind(r.at.as_str()).bind(r.at.as_str())
     })
     .await?;
     insert_rows(conn, "INSERT INTO persons (id, operation_id, household_id, relationship, version, full_name, data, created_at, updated_at)", 9, &ws.persons, |q, r| {
@@ -162,14 +162,18 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
             .bind(r.household_id)
             .bind(r.relationship)
             .bind(r.version)
-            .bind(r.full_name.clone())
-            .bind(text(&r.data))
-            .bind(r.at.clone())
-            .bind(r.at.clone())
+            .bind(r.full_name.as_str())
+            .bind(r.data.get())
+            .bind(r.at.as_str())
+            .bind(r.at.as_str())
     })
     .await?;
-    insert_rows(conn, "INSERT OR IGNORE INTO person_terms (term, kind, person_id, operation_id)", 4, &ws.terms, |q, r| {
-        q.bind(r.term.clone()).bind(r.kind).bind(r.person_id).bind(r.operation_id)
+    // In the order of the table's key (kind, term, person_id; BINARY collation compares bytes as
+    // `str` does), so that successive inserts land on the same or neighbouring leaf pages.
+    let mut terms: Vec<&crate::rows::TermRow> = ws.terms.iter().collect();
+    terms.sort_unstable_by(|a, b| (a.kind, a.term.as_str(), a.person_id).cmp(&(b.kind, b.term.as_str(), b.person_id)));
+    insert_rows(conn, "INSERT OR IGNORE INTO person_terms (term, kind, person_id, operation_id)", 4, &terms, |q, r| {
+        q.bind(r.term.as_str()).bind(r.kind).bind(r.person_id).bind(r.operation_id)
     })
     .await?;
     insert_rows(conn, "INSERT INTO events (id, operation_id, entity_kind, entity_id, version, actor, at, kind, reason, data)", 10, &ws.events, |q, r| {
@@ -178,11 +182,11 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
             .bind(r.entity_kind)
             .bind(r.entity_id)
             .bind(r.version)
-            .bind(r.actor.clone())
-            .bind(r.at.clone())
+            .bind(r.actor.as_str())
+            .bind(r.at.as_str())
             .bind(r.kind)
-            .bind(r.reason.clone())
-            .bind(text(&r.data))
+            .bind(r.reason.as_deref())
+            .bind(r.data.get())
     })
     .await?;
     insert_rows(
@@ -194,15 +198,15 @@ async fn flush_rows(conn: &mut SqliteConnection, ws: &crate::rows::WriteSet) -> 
             q.bind(r.seq)
                 .bind(r.event_id)
                 .bind(r.operation_id)
-                .bind(r.at.clone())
-                .bind(r.actor.clone())
+                .bind(r.at.as_str())
+                .bind(r.actor.as_str())
                 .bind(r.action)
                 .bind(r.entity_kind)
                 .bind(r.entity_id)
                 .bind(r.version)
-                .bind(r.data_hash.clone())
-                .bind(r.prev_hash.clone())
-                .bind(r.hash.clone())
+                .bind(r.data_hash.as_str())
+                .bind(r.prev_hash.as_str())
+                .bind(r.hash.as_str())
         },
     )
     .await

@@ -430,6 +430,123 @@ async fn claims_follow_the_state_machine(db: &TestDb) {
     let _ = WrittenNotice::Post;
 }
 
+async fn found(s: &AnyStore, op: OperationId, name: Option<&str>, doc: Option<&str>, cn: Option<CaseNumber>) -> Vec<PersonId> {
+    let q = SearchQuery { operation: Some(op), name: name.map(Into::into), document_number: doc.map(Into::into), case_number: cn, assigned_to: None, limit: 50, offset: 0 };
+    s.search(&q).await.unwrap().items.into_iter().map(|p| p.id).collect()
+}
+
+/// A bulk import writes one `household_registered` event (and one audit entry) per household,
+/// carrying its members' registrations. Every imported person still shows how, when and by whom
+/// it was registered, is found by name (either script), case and document number, is replayed by
+/// the audit (and an edit of it or of its registration is detected), and is counted by the
+/// statistics read path, a page boundary never splitting a household.
+async fn imported_persons_keep_history_search_audit_and_statistics(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let m = meta();
+    let batch = vec![family(), household(Some("IMP-B"), vec![("PA", person("Zahra", "Karimi", Some("زهرا"), "1975", Some("K 999 001")))])];
+    let rep = s.import(op, batch, m.clone(), &|_| {}).await.unwrap();
+    assert_eq!((rep.households_created, rep.persons_created), (2, 4));
+    assert_eq!(s.counts(op).await.unwrap().events, 2, "one registration event per household");
+    let views = s.households_after(op, None, 10).await.unwrap();
+    let fam = views.iter().find(|v| v.members.len() == 3).unwrap().clone();
+    let zahra = views.iter().find(|v| v.members.len() == 1).unwrap().members[0].clone();
+    let pa = fam.members[0].clone();
+
+    // Search: accent-insensitive Latin, original script, document and case numbers.
+    assert_eq!(found(&s, op, Some("MUHAM"), None, None).await, vec![pa.id]);
+    assert_eq!(found(&s, op, Some("مُحَمَّد"), None, None).await, vec![pa.id]);
+    assert_eq!(found(&s, op, Some("زهرا"), None, None).await, vec![zahra.id]);
+    assert_eq!(found(&s, op, None, Some("n123456"), None).await, vec![pa.id]);
+    assert_eq!(found(&s, op, None, Some("K999001"), None).await, vec![zahra.id]);
+    assert_eq!(found(&s, op, None, None, Some(fam.household.case_number.clone())).await.len(), 3);
+
+    // Each person's history starts with its registration: who, when, which household, what details.
+    for p in fam.members.iter().chain([&zahra]) {
+        let h = s.history(EntityKind::Person, p.id.as_uuid()).await.unwrap();
+        assert_eq!(h.len(), 1, "{h:?}");
+        let e = &h[0];
+        assert_eq!((e.entity_kind, e.entity_id, e.version, e.kind), (EntityKind::Person, p.id.as_uuid(), 1, EventKind::PersonRegistered));
+        assert_eq!(e.actor, "clerk.test");
+        assert!((e.at - m.at).num_microseconds().unwrap().abs() < 2, "{} vs {}", e.at, m.at);
+        assert_eq!(e.data["household_id"], serde_json::json!(p.household_id));
+        assert_eq!(e.data["relationship"], serde_json::json!(p.relationship));
+        assert_eq!(serde_json::from_value::<PersonDetails>(e.data["details"].clone()).unwrap(), p.details);
+    }
+    // The household's own history names its members, without their details.
+    let hh = s.history(EntityKind::Household, fam.household.id.as_uuid()).await.unwrap();
+    assert_eq!(hh.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![EventKind::HouseholdRegistered]);
+    let members = hh[0].data["members"].as_array().unwrap();
+    assert_eq!(members.len(), 3);
+    assert!(members.iter().all(|x| x.get("details").is_none() && x["person_id"].is_string()), "{members:?}");
+
+    // An imported person is corrected like any other: version 2 follows its registration.
+    let spouse = fam.members[1].clone();
+    let mut d = spouse.details.clone();
+    d.place_of_birth = Some(ShortText::parse("Hama").unwrap());
+    s.update_person(spouse.id, 1, d, meta().with_reason(Reason::parse("seen ID").unwrap())).await.unwrap();
+    let h = s.history(EntityKind::Person, spouse.id.as_uuid()).await.unwrap();
+    assert_eq!(h.iter().map(|e| (e.version, e.kind)).collect::<Vec<_>>(), vec![(1, EventKind::PersonRegistered), (2, EventKind::PersonUpdated)]);
+
+    // Statistics see one registration per person, in pages of one stored event.
+    let mut regs = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s.statistical_events_after(op, after, 1).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        regs.extend(page.iter().filter(|e| e.kind == EventKind::PersonRegistered).map(|e| e.entity_id));
+    }
+    let mut all: Vec<uuid::Uuid> = fam.members.iter().chain([&zahra]).map(|p| p.id.as_uuid()).collect();
+    all.sort();
+    regs.sort();
+    assert_eq!(regs, all);
+    let mut streamed = Vec::new();
+    s.stream_statistical_events(op, |e| streamed.push((e.kind, e.entity_id)), &|_| {}).await.unwrap();
+    assert_eq!(streamed.iter().filter(|e| e.0 == EventKind::PersonRegistered).count(), 4);
+    assert_eq!(streamed.len(), 5, "{streamed:?}");
+
+    // The audit covers every imported record.
+    let ok = s.verify_audit().await.unwrap();
+    assert!(ok.ok(), "{:?}", ok.first_problem);
+    assert_eq!((ok.entries, ok.events), (3, 3));
+    assert!(ok.records_replayed >= 6, "{ok:?}");
+    s.close().await;
+
+    // An imported person's record edited is detected; so is the edit of its registration to match.
+    let sqlite = db.url.starts_with("sqlite");
+    let hex = |u: uuid::Uuid| u.simple().to_string().to_uppercase();
+    let person_sql = if sqlite {
+        format!("UPDATE persons SET data = json_set(data, '$.given_name', 'Someone') WHERE hex(id) = '{}'", hex(pa.id.as_uuid()))
+    } else {
+        format!("UPDATE persons SET data = jsonb_set(data, '{{given_name}}', '\"Someone\"') WHERE id = '{}'", pa.id)
+    };
+    raw(db, &person_sql).await.unwrap();
+    let s = db.open().await;
+    let p = s.verify_audit().await.unwrap().first_problem.unwrap();
+    assert_eq!(p.kind, "record_altered", "{p:?}");
+    assert!(p.detail.contains(&pa.id.to_string()), "{p:?}");
+    s.close().await;
+    let event_sql = if sqlite {
+        vec![
+            "DROP TRIGGER events_append_only_update".to_string(),
+            format!("UPDATE events SET data = json_set(data, '$.members[0].details.given_name', 'Someone') WHERE hex(entity_id) = '{}'", hex(fam.household.id.as_uuid())),
+        ]
+    } else {
+        vec![
+            "ALTER TABLE events DISABLE TRIGGER events_append_only".to_string(),
+            format!("UPDATE events SET data = jsonb_set(data, '{{members,0,details,given_name}}', '\"Someone\"') WHERE entity_id = '{}'", fam.household.id),
+        ]
+    };
+    for stmt in event_sql {
+        raw(db, &stmt).await.unwrap();
+    }
+    let s = db.open().await;
+    let p = s.verify_audit().await.unwrap().first_problem.unwrap();
+    assert_eq!(p.kind, "event_altered", "{p:?}");
+    s.close().await;
+}
+
 async fn removals_are_evaluated_person_by_person(db: &TestDb) {
     use nansen_domain::convention::guard::{RemovalKind, RemovalRequest, Screening};
     use nansen_domain::convention::procedure::{Outcome, Track};
@@ -691,6 +808,7 @@ macro_rules! contract {
             case!(concurrent_updates_one_wins);
             case!(registration_key_is_idempotent);
             case!(import_is_idempotent_and_pages);
+            case!(imported_persons_keep_history_search_audit_and_statistics);
             case!(survives_reopen);
             case!(history_is_append_only_and_nothing_is_deleted);
             case!(unknown_records);

@@ -141,6 +141,27 @@ async fn sensitive_fields_are_unreadable_raw_and_read_back(db: &TestDb) {
     }
 }
 
+/// An import's household registration carries its members' details: their sensitive needs are
+/// sealed there too, read back in the person's history, and the audit verifies.
+async fn imported_needs_are_sealed_in_the_registration(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let rep = s.import(op, vec![household("ENC-IMP")], meta(), &|_| {}).await.unwrap();
+    assert_eq!(rep.persons_created, 2);
+    let v = s.households_after(op, None, 1).await.unwrap().remove(0);
+    let h = s.history(EntityKind::Person, v.members[0].id.as_uuid()).await.unwrap();
+    assert_eq!(h[0].kind, EventKind::PersonRegistered);
+    assert_eq!(h[0].data["details"]["specific_needs"], serde_json::json!([NEED]));
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.ok(), "{:?}", report.first_problem);
+    s.close().await;
+    let bytes = raw_bytes(db).await;
+    assert!(contains(&bytes, "Nour"), "the raw read sees the data");
+    for secret in [NEED, "DS-BD"] {
+        assert!(!contains(&bytes, secret), "{secret} is readable in the raw database");
+    }
+}
+
 /// The same history without a master key leaves the values readable: the check above can fail.
 async fn without_a_key_the_same_values_are_readable(db: &TestDb) {
     let s = connect(&db.db_url()).await.unwrap();
@@ -255,6 +276,7 @@ macro_rules! suite {
                 };
             }
             case!(sensitive_fields_are_unreadable_raw_and_read_back);
+            case!(imported_needs_are_sealed_in_the_registration);
             case!(without_a_key_the_same_values_are_readable);
             case!(a_missing_or_wrong_key_is_refused);
             case!(rotation_rewraps_and_only_the_new_key_opens);
