@@ -403,7 +403,6 @@ fn person_rows(
     });
 }
 
-/// A new household's rows and the view that will be read back after commit.
 /// Identifiers and randomness drawn for a new household before it reaches the writer.
 pub(crate) struct NewIds<'a> {
     pub household: HouseholdId,
@@ -411,6 +410,7 @@ pub(crate) struct NewIds<'a> {
     pub case_random: u64,
 }
 
+/// A new household's rows and the view that will be read back after commit.
 pub(crate) fn new_household(ws: &mut WriteSet, op: OperationId, country: Iso3, hh: &NewHousehold, ids: NewIds<'_>, meta: &Meta) -> HouseholdView {
     let NewIds { household: household_id, persons: person_ids, case_random } = ids;
     use chrono::Datelike;
@@ -421,24 +421,8 @@ pub(crate) fn new_household(ws: &mut WriteSet, op: OperationId, country: Iso3, h
         let pid = person_ids.get(i).copied().unwrap_or_else(PersonId::generate);
         members.push(new_person(ws, op, household_id, pid, *rel, p.clone(), meta));
     }
-    ws.events.push(event_row(
-        op,
-        EntityKind::Household,
-        household_id.as_uuid(),
-        1,
-        EventKind::HouseholdRegistered,
-        meta,
-        to_raw(&json!({"case_number": case_number, "details": &data, "members": members.iter().map(|m| json!({"person_id": m.id, "relationship": m.relationship})).collect::<Vec<_>>()})),
-    ));
-    ws.households.push(HouseholdRow {
-        id: household_id.as_uuid(),
-        operation_id: op.as_uuid(),
-        case_number: case_number.to_string(),
-        registration_key: hh.details.registration_key.as_ref().map(|k| k.to_string()),
-        version: 1,
-        data,
-        at: ts(meta.at),
-    });
+    let payload = to_raw(&json!({"case_number": case_number, "details": &data, "members": members.iter().map(|m| json!({"person_id": m.id, "relationship": m.relationship})).collect::<Vec<_>>()}));
+    household_rows(ws, op, household_id, &case_number, hh, data, payload, meta);
     HouseholdView {
         household: HouseholdRecord {
             id: household_id,
@@ -477,15 +461,23 @@ pub(crate) fn imported_household(ws: &mut WriteSet, op: OperationId, country: Is
         person_rows(ws, op, household_id, pid, *rel, p, pdata, meta);
     }
     let payload = format!(r#"{{"case_number":"{case_number}","details":{},"members":[{members}]}}"#, data.get());
-    ws.events.push(event_row(
-        op,
-        EntityKind::Household,
-        household_id.as_uuid(),
-        1,
-        EventKind::HouseholdRegistered,
-        meta,
-        RawValue::from_string(payload).unwrap_or_else(|_| to_raw(&Value::Null)),
-    ));
+    let payload = RawValue::from_string(payload).unwrap_or_else(|_| to_raw(&Value::Null));
+    household_rows(ws, op, household_id, &case_number, hh, data, payload, meta);
+}
+
+/// A new household's record and its `household_registered` event (`payload`: the event's data).
+#[allow(clippy::too_many_arguments)]
+fn household_rows(
+    ws: &mut WriteSet,
+    op: OperationId,
+    household_id: HouseholdId,
+    case_number: &CaseNumber,
+    hh: &NewHousehold,
+    data: Box<RawValue>,
+    payload: Box<RawValue>,
+    meta: &Meta,
+) {
+    ws.events.push(event_row(op, EntityKind::Household, household_id.as_uuid(), 1, EventKind::HouseholdRegistered, meta, payload));
     ws.households.push(HouseholdRow {
         id: household_id.as_uuid(),
         operation_id: op.as_uuid(),
