@@ -93,11 +93,29 @@ pub fn sample(records: Vec<Record>, n: usize) -> Vec<Record> {
 
 /// The one thread refits run on: a fit in the background takes one core at most, and the
 /// registrations being served keep the other (the engine would otherwise spread the fit over every
-/// core for its duration). `None` if the thread could not be started (the fit then uses the
-/// engine's own threads).
+/// core for its duration). The thread runs at the lowest scheduling priority ([`REFIT_NICE`]): a
+/// refit uses the time the requests leave idle and yields the CPU to them at once, so that a
+/// refit never slows a registration desk down; under sustained full load it waits, and scoring
+/// goes on with the previous model meanwhile. `None` if the thread could not be started (the fit
+/// then uses the engine's own threads).
 fn refit_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "nansen-refit".into()).build().ok()).as_ref()
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "nansen-refit".into()).start_handler(|_| lower_priority_of_this_thread()).build().ok()
+    })
+    .as_ref()
+}
+
+/// The nice value of the refit thread: the lowest priority the scheduler knows.
+pub const REFIT_NICE: i32 = 19;
+
+/// Gives the calling thread (only it: on Linux a thread has a nice value of its own) the priority
+/// [`REFIT_NICE`]. Where that is not possible the thread keeps the normal priority.
+fn lower_priority_of_this_thread() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), REFIT_NICE) {
+        tracing::warn!(error = %e, "the refit thread keeps the normal priority: it could not be lowered");
+    }
 }
 
 /// The most likely duplicates reported and queued per person, best first. A very common name with
@@ -784,6 +802,16 @@ mod tests {
         assert!(ids.iter().all(|id| id[1..].parse::<usize>().unwrap() < 5_000));
         // spread over the whole registry, not its first records
         assert!(ids.iter().any(|id| id[1..].parse::<usize>().unwrap() >= 4_000));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn refits_run_at_the_lowest_priority_and_the_caller_keeps_its_own() {
+        let this = rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap();
+        let refit = refit_pool().expect("the refit thread starts").install(|| rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap());
+        assert_eq!(refit, REFIT_NICE);
+        assert_eq!(rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap(), this, "only the refit thread is lowered");
+        assert_ne!(this, REFIT_NICE, "the test itself must not run at the refit priority, or it proves nothing");
     }
 
     #[test]
