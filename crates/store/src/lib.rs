@@ -45,7 +45,7 @@ pub use protection_model::*;
 pub use solutions_model::*;
 pub use queues::{Queues, RemovalSummary, MAX_QUEUE_PAGE};
 pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, CHECKPOINT_EVERY, WAL_BACKSTOP_PAGES};
 
 use nansen_domain::{
     CaseNumber, EntityKind, Event, HouseholdDetails, HouseholdId, NewHousehold, Operation, OperationId, PersonDetails, PersonId, Relationship,

@@ -222,6 +222,41 @@ mod keys {
     crate::keyring::keyring_impl!(sqlx::SqliteConnection);
 }
 
+/// How often the background checkpoint runs.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// The writer's own checkpoint threshold, in pages of the write-ahead log (64 MiB of 4 KiB pages):
+/// a backstop that bounds the log should the background checkpoints fall behind.
+pub const WAL_BACKSTOP_PAGES: u32 = 16_384;
+
+/// Copies committed pages from the write-ahead log into the database file, in the background, every
+/// [`CHECKPOINT_EVERY`], on a connection of its own, so that the group-commit writer does not stop
+/// for it after its commits (SQLite's automatic checkpoint runs in the committing connection and
+/// holds the writer for the copy and the database file's fsync). A `PASSIVE` checkpoint never
+/// blocks the writer or a reader; durability does not depend on it (a commit is durable once the
+/// log is synced). Ends when the store is closed or dropped, or writes were stopped; a storage
+/// failure here stops writes (fail closed), as one in the writer does.
+async fn checkpoints(mut conn: SqliteConnection, writer: crate::writer::WriterWatch) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    while writer.accepting() {
+        tick.tick().await;
+        if !writer.accepting() {
+            break;
+        }
+        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut conn).await {
+            Ok((_, log, done)) => tracing::trace!(log, done, "write-ahead log checkpointed"),
+            Err(e) if is_fatal(&e) => {
+                writer.fail(format!("checkpointing the write-ahead log into the database file failed: {e}"));
+                break;
+            }
+            Err(e) => tracing::warn!(error = %e, "a checkpoint of the write-ahead log failed; the next one tries again"),
+        }
+    }
+    let _ = sqlx::Connection::close(conn).await;
+}
+
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` (`sqlite://PATH`) without a master key and
     /// applies pending migrations. A database whose fields are encrypted is refused.
@@ -233,11 +268,15 @@ impl SqliteStore {
     /// write and opened on read. A database without a keyring gets one.
     pub async fn open_with_key(url: &str, key: Option<&crate::MasterKey>) -> Result<Self> {
         let opts = Self::options(url)?;
-        let mut writer = opts.clone().connect().await?;
+        // The writer checkpoints the log itself only when the background checkpoints fall behind.
+        let mut writer = opts.clone().pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string()).connect().await?;
         sqlx::migrate!("./migrations/sqlite").run(&mut writer).await?;
         let seal = keys::load_keys(&mut writer, key).await?;
-        let pool = SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts).await?;
-        Ok(Self::from_parts(pool, writer, seal))
+        let pool = SqlitePoolOptions::new().max_connections(4).min_connections(1).connect_with(opts.clone()).await?;
+        let checkpointer = opts.connect().await?;
+        let store = Self::from_parts(pool, writer, seal);
+        tokio::spawn(checkpoints(checkpointer, store.writer.watch()));
+        Ok(store)
     }
 
     /// Rewraps the data keys of the database at `url` under `new` and starts a new data key.

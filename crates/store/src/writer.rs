@@ -71,6 +71,11 @@ impl Writer {
         }
     }
 
+    /// A handle on this writer that does not keep it alive, for a backend's background work.
+    pub(crate) fn watch(&self) -> WriterWatch {
+        WriterWatch(Arc::downgrade(&self.stopped))
+    }
+
     /// Why writes were stopped, if they were.
     pub(crate) fn stopped(&self) -> Option<String> {
         self.stopped.lock().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
@@ -88,6 +93,26 @@ impl Writer {
         match rx.await {
             Ok(r) => r,
             Err(_) => Err(StoreError::WritesStopped(self.stopped().unwrap_or_else(|| "the writer has ended".into()))),
+        }
+    }
+}
+
+/// Background work of a backend (SQLite's checkpoints) watches the writer through this: the work
+/// ends when the writer has ended or writes were stopped, and a storage failure it meets stops
+/// writes (fail closed) as a failure of the writer's own would.
+#[derive(Clone)]
+pub(crate) struct WriterWatch(std::sync::Weak<Mutex<Option<String>>>);
+
+impl WriterWatch {
+    /// True while the writer runs and accepts writes.
+    pub(crate) fn accepting(&self) -> bool {
+        self.0.upgrade().is_some_and(|s| s.lock().map(|g| g.is_none()).unwrap_or(false))
+    }
+
+    /// Stops writes for good, with the reason.
+    pub(crate) fn fail(&self, why: String) {
+        if let Some(s) = self.0.upgrade() {
+            stop(&s, why);
         }
     }
 }
