@@ -420,19 +420,21 @@ async fn register_household(
     State(s): State<AppState>,
     Path(op): Path<String>,
     p: Principal,
+    ip: crate::account_api::ClientIp,
     log: Option<crate::auth::LogSlot>,
     JsonBody(input): JsonBody<HouseholdInput>,
 ) -> ApiResult<Response> {
     let household = NewHousehold::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
-    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?, log.as_ref()).await?;
+    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?, log.as_ref(), &ip).await?;
     let status = if r.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 
 /// Registers a parsed household in `op` (the one path of the API and the registration page): one
 /// transaction with its history events, then the duplicate check of the new members, whose likely
-/// duplicates are queued for review and returned. With `log` (an API request answered 201 when the
+/// duplicates are queued for review and returned. A user limited to assigned cases is assigned the
+/// case they registered, so that they can go on working on it. With `log` (an API request answered 201 when the
 /// household is created), the request's access-log entry is written in the registration's own
 /// transaction.
 pub(crate) async fn register(
@@ -442,11 +444,15 @@ pub(crate) async fn register(
     household: NewHousehold,
     m: Meta,
     log: Option<&crate::auth::LogSlot>,
+    ip: &crate::account_api::ClientIp,
 ) -> ApiResult<(nansen_store::Registered, Vec<crate::duplicates_api::DuplicateMatchDto>)> {
     let entry = log.map(|l| l.entry(StatusCode::CREATED));
     let r = s.store.register_household_logged(op, household, m.clone(), entry).await?;
     if let (Some(l), true) = (log, r.created) {
         l.mark_logged(StatusCode::CREATED);
+    }
+    if r.created && p.cases.is_some() {
+        crate::assignment_api::assign_to_registrar(s, p, ip, op, r.view.household.id).await;
     }
     let new: Vec<PersonId> = if r.created { r.view.members.iter().map(|p| p.id).collect() } else { Vec::new() };
     let duplicates = crate::duplicates_api::after_registration(s, p, op, &r.view, &new, &m).await?;
@@ -460,13 +466,14 @@ async fn register_person(
     State(s): State<AppState>,
     Path(op): Path<String>,
     p: Principal,
+    ip: crate::account_api::ClientIp,
     log: Option<crate::auth::LogSlot>,
     JsonBody(input): JsonBody<PersonInput>,
 ) -> ApiResult<Response> {
     let person = PersonDetails::parse(&input, s.now().date_naive())?;
     let op = operation_exists(&s, &p, &op).await?;
     let household = NewHousehold { details: HouseholdDetails::default(), members: vec![(Relationship::PrincipalApplicant, person)] };
-    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?, log.as_ref()).await?;
+    let (r, duplicates) = register(&s, &p, op, household, meta(&s, &p, None)?, log.as_ref(), &ip).await?;
     Ok((StatusCode::CREATED, Json(crate::duplicates_api::RegisteredDto { household: HouseholdDto::view(&r.view, &p), duplicates })).into_response())
 }
 

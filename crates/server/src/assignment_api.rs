@@ -118,6 +118,24 @@ pub(crate) async fn assign(State(s): State<AppState>, Path(id): Path<String>, p:
     Ok((StatusCode::CREATED, Json(dto(&s, &a).await?)))
 }
 
+/// Why a case registered by a user limited to assigned cases is assigned to them.
+pub const REGISTERED_BY_ASSIGNEE: &str = "Registered the case; a user limited to assigned cases is assigned the cases they register.";
+
+/// Assigns the household `household`, just registered by `p` (a user limited to assigned cases), to
+/// `p`: without it the clerk could not open the case they had just saved. The assignment commits
+/// after the registration, with its own access-log entry; should it fail, the registration stands
+/// and the failure is logged (an administrator can assign the case).
+pub(crate) async fn assign_to_registrar(s: &AppState, p: &Principal, ip: &ClientIp, op: nansen_domain::OperationId, household: nansen_domain::HouseholdId) {
+    let reason = match Reason::parse(REGISTERED_BY_ASSIGNEE) {
+        Ok(r) => r,
+        Err(e) => return tracing::error!(error = %e, "the reason of an automatic assignment is not a valid reason"),
+    };
+    let log = entry(s, p, "case.assign", ip, &reason);
+    if let Err(e) = s.accounts.assign_case(op, household, p.user.id, reason.as_str(), log).await {
+        tracing::error!(user = %p.user.username, household = %household, error = %e, "a case registered by a user limited to assigned cases could not be assigned to them; assign it by hand");
+    }
+}
+
 /// Assigns the case `id` (the one path of the API and the household page).
 pub(crate) async fn assign_case(s: &AppState, p: &Principal, ip: &ClientIp, id: &str, req: &AssignRequest) -> ApiResult<Assignment> {
     let mut e = ValidationErrors::new();

@@ -567,7 +567,7 @@ fn member_field(rest: &str, doc_rows: &[usize]) -> String {
     p.to_string()
 }
 
-async fn submit(State(s): State<AppState>, pr: Principal, RawForm(body): RawForm) -> Response {
+async fn submit(State(s): State<AppState>, pr: Principal, ip: crate::account_api::ClientIp, RawForm(body): RawForm) -> Response {
     let ops = match operations_of(&s, &pr).await {
         Ok(o) => o,
         Err(e) => return page_error_in(pr.locale, e),
@@ -688,7 +688,7 @@ async fn submit(State(s): State<AppState>, pr: Principal, RawForm(body): RawForm
     });
     let saved = async {
         let m = meta(&s, &pr, reason.as_deref())?;
-        crate::api::register(&s, &pr, op, household, m, None).await
+        crate::api::register(&s, &pr, op, household, m, None, &ip).await
     }
     .await;
     match saved {

@@ -180,3 +180,69 @@ async fn a_caseworker_sees_only_the_cases_assigned_to_them(db: TestDb) {
 }
 
 on_both_backends!(a_caseworker_sees_only_the_cases_assigned_to_them);
+
+/// A registration clerk limited to assigned cases keeps every case they register, through the API
+/// and through the registration page, and still sees no other case.
+async fn a_clerk_limited_to_assigned_cases_is_assigned_what_they_register(db: TestDb) {
+    let app = App::new(&db).await;
+    let op = app.operation("KEN-KAK", "KEN").await;
+    let other = family(&app, &op).await;
+    let admin = app.token(None, true).await;
+    let (st, u) = app
+        .call_with(
+            &admin,
+            "POST",
+            "/api/v1/users",
+            Some(&json!({"username": "desk.clerk", "display_name": "Desk Clerk", "password": support::TEST_PASSWORD, "roles": ["registration_clerk"], "operations": ["*"], "assigned_only": true})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{u}");
+    let user_id = id(&u["id"]);
+    let (_, t) = app.call_with(&admin, "POST", &format!("/api/v1/users/{user_id}/tokens"), Some(&json!({"name": "desk"}))).await;
+    let clerk = id(&t["token"]);
+
+    // Through the API.
+    let person = json!({"given_name": "Achol", "family_name": "Deng", "sex": "F", "date_of_birth": "1991-02", "citizenship": "SSD"});
+    let (st, hh) = app.call_with(&clerk, "POST", &format!("/api/v1/operations/{op}/persons"), Some(&person)).await;
+    assert_eq!(st, StatusCode::CREATED, "{hh}");
+    let (hid, pid) = (id(&hh["id"]), id(&hh["members"][0]["id"]));
+    for path in [format!("/api/v1/households/{hid}"), format!("/api/v1/persons/{pid}")] {
+        let (st, v) = get(&app, &clerk, &path).await;
+        assert_eq!(st, StatusCode::OK, "the clerk opens the case they registered: {path}: {v}");
+    }
+    let (_, list) = app.call("GET", &format!("/api/v1/households/{hid}/assignments"), None, None).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!((list[0]["username"].as_str(), list[0]["active"].as_bool()), (Some("desk.clerk"), Some(true)), "{list}");
+    assert_eq!(list[0]["reason"], nansen_server::assignment_api::REGISTERED_BY_ASSIGNEE, "{list}");
+    // Still nothing of anyone else's case.
+    assert_eq!(get(&app, &clerk, &format!("/api/v1/households/{}", id(&other["id"]))).await.0, StatusCode::NOT_FOUND);
+    let (_, found) = get(&app, &clerk, &format!("/api/v1/persons?operation={op}&name=haddad")).await;
+    assert_eq!(found["total"], 0, "{found}");
+
+    // Through the registration page: saved, and its own page opens.
+    let web = support::browser::sign_in(&app, "desk.clerk").await;
+    let fields = [
+        ("rows", "1"),
+        ("operation", op.as_str()),
+        ("m0.given_name", "Garang"),
+        ("m0.family_name", "Majok"),
+        ("m0.sex", "M"),
+        ("m0.dob_year", "1980"),
+        ("m0.citizenship", "SSD"),
+        ("action", "check"),
+    ];
+    let saved = web.post(&app, "/register", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = web.get(&app, &saved.location).await;
+    assert_eq!(page.status, StatusCode::OK, "the clerk lands on the case they registered: {}", page.body);
+    assert!(page.body.contains("Garang Majok"), "{}", page.body);
+
+    // An account that sees every case of its operations is assigned nothing when it registers.
+    let (st, hh) = app.post(&format!("/api/v1/operations/{op}/persons"), Some("registration_clerk"), &json!({"given_name": "Nyibol", "family_name": "Akol", "sex": "F", "date_of_birth": "1999", "citizenship": "SSD"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{hh}");
+    let (_, list) = app.call("GET", &format!("/api/v1/households/{}/assignments", id(&hh["id"])), None, None).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
+    assert!(app.state.accounts.verify_access_log().await.unwrap().first_break.is_none());
+}
+
+on_both_backends!(a_clerk_limited_to_assigned_cases_is_assigned_what_they_register);
