@@ -313,6 +313,25 @@ async fn audit_replays_quotas_and_submissions(db: &TestDb) {
     assert!(p.kind == "record_altered" && p.detail.contains(&other.id.to_string()), "{p:?}");
     assert!(verify_after(db, &[set_state(other.id, &other.submission)]).await.is_none(), "restored");
 
+    // A submission with no history at all: inserted outside Nansen (rows cannot be deleted, so
+    // quotas, checked first, come after).
+    let id = uuid::Uuid::now_v7();
+    let state = serde_json::to_string(&open.submission).unwrap();
+    let insert = if sqlite {
+        format!(
+            "INSERT INTO resettlement_submissions (id, operation_id, country, version, status, quota_year, places, state, created_at, updated_at) \
+             VALUES (X'{}', X'{}', 'NOR', 1, 'submitted', NULL, 1, '{state}', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            hex(id),
+            hex(op.as_uuid())
+        )
+    } else {
+        format!(
+            "INSERT INTO resettlement_submissions (id, operation_id, country, version, status, quota_year, places, state, created_at, updated_at) \
+             VALUES ('{id}', '{op}', 'NOR', 1, 'submitted', NULL, 1, '{state}'::jsonb, now(), now())"
+        )
+    };
+    names(verify_after(db, &[insert]).await, "submission inserted", id.to_string());
+
     // A quota with no history at all: inserted outside Nansen.
     let id = uuid::Uuid::now_v7();
     let insert = if sqlite {
