@@ -764,6 +764,11 @@ macro_rules! backend_impl {
                 }
                 if let Some(p) = verify_duplicates(&self.pool, &by_entity, &mut report).await? {
                     report.first_problem = Some(p);
+                    return Ok(report);
+                }
+                let mut conn = self.pool.acquire().await?;
+                if let Some(p) = verify_solutions(&mut conn, &self.seal, &by_entity, &mut report).await? {
+                    report.first_problem = Some(p);
                 }
                 Ok(report)
             }

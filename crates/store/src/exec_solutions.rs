@@ -34,6 +34,10 @@ pub(crate) struct SolutionSql {
     pub open_submission_of: &'static str,
     pub insert_departure: &'static str,
     pub departure_of: &'static str,
+    /// Every quota, for the audit: id, country, year, version, places, note.
+    pub all_quotas: &'static str,
+    /// Every submission, for the audit: id, country, version, status, quota_year, places, state (as text).
+    pub all_submissions: &'static str,
 }
 
 macro_rules! solutions_impl {
@@ -376,6 +380,97 @@ macro_rules! solutions_impl {
                     Ok(Outcome::ReturnDeparture(Box::new(ReturnDepartureRecord { repatriation_id: *id, version, departed_on: *departed_on, verdicts })))
                 }
             }
+        }
+
+        /// Checks every resettlement quota and submission against its history (the audit's replay):
+        /// a quota against its latest `resettlement_quota_set` event, a submission's columns and its
+        /// sealed state against the submission its events describe.
+        async fn verify_solutions(
+            conn: &mut $Conn,
+            seal: &Sealer,
+            by_entity: &HashMap<(EntityKind, Uuid), Vec<Event>>,
+            report: &mut crate::audit::AuditReport,
+        ) -> Result<Option<crate::audit::AuditProblem>> {
+            use crate::audit::canonical;
+            let altered = |detail: String| Ok(Some(crate::audit::AuditProblem { kind: "record_altered", seq: None, detail }));
+            for r in sqlx::query($SSQL.all_quotas).fetch_all(&mut *conn).await? {
+                let id: Uuid = r.try_get(0)?;
+                let country: String = r.try_get(1)?;
+                let year: i32 = r.try_get(2)?;
+                let version: i64 = r.try_get(3)?;
+                let places: i64 = r.try_get(4)?;
+                let note: Option<String> = r.try_get(5)?;
+                report.records_replayed += 1;
+                let hist = by_entity.get(&(EntityKind::ResettlementQuota, id)).map(Vec::as_slice).unwrap_or_default();
+                let expected = hist.last().and_then(|e| e.data.get("quota").cloned()).and_then(|q| serde_json::from_value::<sol::Quota>(q).ok());
+                let same = expected.is_some_and(|q| {
+                    q.country.to_string() == country
+                        && q.year == year
+                        && i64::from(q.places) == places
+                        && q.note.as_ref().map(|n| n.to_string()) == note
+                        && hist.last().map(|e| e.version) == Some(version)
+                        && i64::try_from(hist.len()).ok() == Some(version)
+                });
+                if !same {
+                    return altered(format!("resettlement quota {id} ({country} {year}) differs from what its history records: it was changed outside Nansen"));
+                }
+            }
+            for r in sqlx::query($SSQL.all_submissions).fetch_all(&mut *conn).await? {
+                let id: Uuid = r.try_get(0)?;
+                let country: String = r.try_get(1)?;
+                let version: i64 = r.try_get(2)?;
+                let status: String = r.try_get(3)?;
+                let quota_year: Option<i32> = r.try_get(4)?;
+                let places: i64 = r.try_get(5)?;
+                let text: String = r.try_get(6)?;
+                report.records_replayed += 1;
+                let mut current: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                if let Err(e) = seal.open(&mut current, "resettlement_submissions", &id.to_string(), "state") {
+                    return altered(format!("resettlement submission {id}: {e}"));
+                }
+                let hist = by_entity.get(&(EntityKind::Resettlement, id)).map(Vec::as_slice).unwrap_or_default();
+                let expected = replay_submission(hist);
+                let same = expected.as_ref().is_some_and(|s| {
+                    s.country.to_string() == country
+                        && s.status.as_str() == status
+                        && s.quota_year == quota_year
+                        && i64::try_from(s.persons.len()).ok() == Some(places)
+                        && serde_json::to_value(s).ok().map(|v| canonical(&v)) == Some(canonical(&current))
+                        && hist.last().map(|e| e.version) == Some(version)
+                        && i64::try_from(hist.len()).ok() == Some(version)
+                });
+                if !same {
+                    return altered(format!("resettlement submission {id} differs from what its history records: it was changed outside Nansen"));
+                }
+            }
+            Ok(None)
+        }
+
+        /// The submission a submission's history describes: its first event names the State and
+        /// the persons; each step its status, persons, quota year and the departures it recorded;
+        /// a decision's day is its event's, a rejection's or withdrawal's reason its event's reason.
+        fn replay_submission(hist: &[Event]) -> Option<sol::Submission> {
+            let first = hist.first().filter(|e| e.kind == EventKind::ResettlementSubmitted)?;
+            let mut s = serde_json::json!({
+                "country": first.data.get("country")?, "persons": first.data.get("persons")?, "status": first.data.get("status")?,
+                "submitted_on": first.at.date_naive(), "decided_on": null, "quota_year": null, "reason": null, "departures": [],
+            });
+            for e in &hist[1..] {
+                for k in ["status", "country", "persons", "quota_year"] {
+                    s[k] = e.data.get(k)?.clone();
+                }
+                let departed = e.data.get("departures").and_then(serde_json::Value::as_array)?;
+                s["departures"].as_array_mut()?.extend(departed.iter().cloned());
+                match e.kind {
+                    EventKind::ResettlementAccepted => s["decided_on"] = serde_json::json!(e.at.date_naive()),
+                    EventKind::ResettlementRejected | EventKind::ResettlementWithdrawn => {
+                        s["decided_on"] = serde_json::json!(e.at.date_naive());
+                        s["reason"] = serde_json::json!(e.reason);
+                    }
+                    _ => {}
+                }
+            }
+            serde_json::from_value(s).ok()
         }
 
         impl $Store {

@@ -127,6 +127,8 @@ pub(crate) const SSQL: SolutionSql = SolutionSql {
     insert_departure: "INSERT INTO departures (id, operation_id, person_id, solution, source_id, destination, departed_on, recorded_by, recorded_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     departure_of: "SELECT id FROM departures WHERE person_id = $1 LIMIT 1",
+    all_quotas: "SELECT id, country, year, version, places, note FROM resettlement_quotas ORDER BY id",
+    all_submissions: "SELECT id, country, version, status, quota_year, places, state::text FROM resettlement_submissions ORDER BY id",
 };
 
 fn bind_ts(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {

@@ -229,10 +229,131 @@ async fn repatriation_departures_are_re_evaluated(db: &TestDb) {
     assert_eq!(after.stock_at(today).total(Category::Refugees), 2);
 }
 
+/// Runs `sql` on the database with the store closed, then verifies the audit.
+async fn verify_after(db: &TestDb, sql: &[String]) -> Option<audit::AuditProblem> {
+    for stmt in sql {
+        raw(db, stmt).await.unwrap_or_else(|e| panic!("{stmt}: {e}"));
+    }
+    let s = db.open().await;
+    let report = s.verify_audit().await.unwrap();
+    s.close().await;
+    report.first_problem
+}
+
+async fn audit_replays_quotas_and_submissions(db: &TestDb) {
+    let s = db.open().await;
+    let op = operation(&s).await;
+    let fam = household(&s, op, 3, 3).await;
+    let single = household(&s, op, 1, 1).await[0];
+    let before = s.verify_audit().await.unwrap();
+    assert!(before.first_problem.is_none(), "{:?}", before.first_problem);
+    let year = meta_at(20).at.year();
+
+    // A quota set twice; one submission accepted and partly departed, one rejected, one still submitted.
+    let q = s.set_quota(op, Quota::parse("CAN", year.into(), 3, None, iso("JOR")).unwrap(), 0, meta_at(30)).await.unwrap();
+    let q = s.set_quota(op, Quota::parse("CAN", year.into(), 5, Some("2025 pledge"), iso("JOR")).unwrap(), q.version, meta_at(25)).await.unwrap();
+    assert_eq!(q.version, 2);
+    let family = s.submit_resettlement(op, iso("CAN"), fam[..2].to_vec(), meta_at(30)).await.unwrap();
+    let family = s.act_on_submission(family.id, 1, SubmissionAction::Accept, meta_at(20)).await.unwrap();
+    let today = Utc::now().date_naive();
+    let family = s.act_on_submission(family.id, 2, SubmissionAction::Depart { departures: vec![Departure { person: fam[0], departed_on: today - Duration::days(2) }] }, meta_at(0)).await.unwrap();
+    assert_eq!((family.version, family.submission.status), (3, SubmissionStatus::Accepted));
+    let other = s.submit_resettlement(op, iso("CAN"), vec![single], meta_at(30)).await.unwrap();
+    let reason = Reason::parse("The State's annual priorities do not include this profile.").unwrap();
+    let other = s.act_on_submission(other.id, 1, SubmissionAction::Reject { reason }, meta_at(20)).await.unwrap();
+    assert_eq!(other.submission.status, SubmissionStatus::Rejected);
+    let open = s.submit_resettlement(op, iso("NOR"), vec![fam[2]], meta_at(10)).await.unwrap();
+    let ok = s.verify_audit().await.unwrap();
+    assert!(ok.first_problem.is_none(), "{:?}", ok.first_problem);
+    assert_eq!(ok.records_replayed, before.records_replayed + 4, "one quota and three submissions replayed: {ok:?}");
+    s.close().await;
+
+    let sqlite = db.url.starts_with("sqlite");
+    let hex = |u: uuid::Uuid| u.simple().to_string().to_uppercase();
+    let row = |id: uuid::Uuid| if sqlite { format!("hex(id) = '{}'", hex(id)) } else { format!("id = '{id}'") };
+    let quota = row(q.id.as_uuid());
+    let rejected = row(other.id.as_uuid());
+    let names = |p: Option<audit::AuditProblem>, what: &str, id: String| {
+        let p = p.unwrap_or_else(|| panic!("{what}: not detected"));
+        assert_eq!(p.kind, "record_altered", "{what}: {p:?}");
+        assert!(p.detail.contains(&id) && p.detail.contains("outside Nansen"), "{what}: {p:?}");
+    };
+
+    // A State's quota raised in the database.
+    let p = verify_after(db, &[format!("UPDATE resettlement_quotas SET places = places + 10 WHERE {quota}")]).await;
+    names(p, "quota raised", q.id.to_string());
+    assert!(verify_after(db, &[format!("UPDATE resettlement_quotas SET places = places - 10 WHERE {quota}")]).await.is_none(), "restored");
+
+    // A rejected submission flipped to accepted (its status and quota year columns).
+    let p = verify_after(db, &[format!("UPDATE resettlement_submissions SET status = 'accepted', quota_year = {year} WHERE {rejected}")]).await;
+    names(p, "status flipped", other.id.to_string());
+    assert!(verify_after(db, &[format!("UPDATE resettlement_submissions SET status = 'rejected', quota_year = NULL WHERE {rejected}")]).await.is_none(), "restored");
+
+    // Another valid state (the test store seals it; one written in the clear is read as well):
+    // the rejected submission names someone else.
+    let set_state = |id: SubmissionId, sub: &nansen_domain::solutions::Submission| {
+        let text = serde_json::to_string(sub).unwrap().replace('\'', "''");
+        let cast = if sqlite { "" } else { "::jsonb" };
+        format!("UPDATE resettlement_submissions SET state = '{text}'{cast} WHERE {}", row(id.as_uuid()))
+    };
+    let mut changed = other.submission.clone();
+    changed.persons = vec![fam[2]];
+    names(verify_after(db, &[set_state(other.id, &changed)]).await, "state's persons changed", other.id.to_string());
+    assert_eq!(verify_after(db, &[set_state(other.id, &other.submission)]).await, None, "its own state in the clear is what its history records");
+
+    // A departure added to the state of the accepted submission, its status left alone.
+    let mut changed = family.submission.clone();
+    changed.departures.push(Departure { person: fam[1], departed_on: today });
+    names(verify_after(db, &[set_state(family.id, &changed)]).await, "departure added", family.id.to_string());
+    assert_eq!(verify_after(db, &[set_state(family.id, &family.submission)]).await, None, "restored");
+
+    // Another submission's sealed state copied over this one's: it does not open.
+    let copy = format!("UPDATE resettlement_submissions SET state = (SELECT state FROM resettlement_submissions WHERE {}) WHERE {rejected}", row(open.id.as_uuid()));
+    let p = verify_after(db, &[copy]).await.expect("copied state: not detected");
+    assert!(p.kind == "record_altered" && p.detail.contains(&other.id.to_string()), "{p:?}");
+    assert!(verify_after(db, &[set_state(other.id, &other.submission)]).await.is_none(), "restored");
+
+    // A submission with no history at all: inserted outside Nansen (rows cannot be deleted, so
+    // quotas, checked first, come after).
+    let id = uuid::Uuid::now_v7();
+    let state = serde_json::to_string(&open.submission).unwrap();
+    let insert = if sqlite {
+        format!(
+            "INSERT INTO resettlement_submissions (id, operation_id, country, version, status, quota_year, places, state, created_at, updated_at) \
+             VALUES (X'{}', X'{}', 'NOR', 1, 'submitted', NULL, 1, '{state}', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            hex(id),
+            hex(op.as_uuid())
+        )
+    } else {
+        format!(
+            "INSERT INTO resettlement_submissions (id, operation_id, country, version, status, quota_year, places, state, created_at, updated_at) \
+             VALUES ('{id}', '{op}', 'NOR', 1, 'submitted', NULL, 1, '{state}'::jsonb, now(), now())"
+        )
+    };
+    names(verify_after(db, &[insert]).await, "submission inserted", id.to_string());
+
+    // A quota with no history at all: inserted outside Nansen.
+    let id = uuid::Uuid::now_v7();
+    let insert = if sqlite {
+        format!(
+            "INSERT INTO resettlement_quotas (id, operation_id, country, year, version, places, note, created_at, updated_at) \
+             VALUES (X'{}', X'{}', 'USA', {year}, 1, 50, NULL, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            hex(id),
+            hex(op.as_uuid())
+        )
+    } else {
+        format!(
+            "INSERT INTO resettlement_quotas (id, operation_id, country, year, version, places, note, created_at, updated_at) \
+             VALUES ('{id}', '{op}', 'USA', {year}, 1, 50, NULL, now(), now())"
+        )
+    };
+    names(verify_after(db, &[insert]).await, "quota inserted", id.to_string());
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod sqlite { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::sqlite().await; super::$name(&db).await; db.cleanup().await; } )* }
         mod postgres { use super::*; $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { let db = TestDb::postgres().await; super::$name(&db).await; db.cleanup().await; } )* }
     };
 }
-both!(resettlement_against_a_yearly_quota, repatriation_departures_are_re_evaluated);
+both!(resettlement_against_a_yearly_quota, repatriation_departures_are_re_evaluated, audit_replays_quotas_and_submissions);
