@@ -13,13 +13,19 @@ use support::{family, App};
 /// Creates, as an administrator, the account `caseworker` (eligibility and protection officer in
 /// every operation, limited to assigned cases) and returns its id and an API token.
 async fn caseworker(app: &App) -> (String, String) {
+    limited_to_assigned_cases(app, "caseworker", &["eligibility_officer", "protection_officer"]).await
+}
+
+/// Creates, as an administrator, the account `username` with `roles` in every operation, limited
+/// to assigned cases, and returns its id and an API token.
+async fn limited_to_assigned_cases(app: &App, username: &str, roles: &[&str]) -> (String, String) {
     let admin = app.token(None, true).await;
     let (st, u) = app
         .call_with(
             &admin,
             "POST",
             "/api/v1/users",
-            Some(&json!({"username": "caseworker", "display_name": "Case Worker", "password": support::TEST_PASSWORD, "roles": ["eligibility_officer", "protection_officer"], "operations": ["*"], "assigned_only": true})),
+            Some(&json!({"username": username, "display_name": "Limited User", "password": support::TEST_PASSWORD, "roles": roles, "operations": ["*"], "assigned_only": true})),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{u}");
@@ -187,19 +193,7 @@ async fn a_clerk_limited_to_assigned_cases_is_assigned_what_they_register(db: Te
     let app = App::new(&db).await;
     let op = app.operation("KEN-KAK", "KEN").await;
     let other = family(&app, &op).await;
-    let admin = app.token(None, true).await;
-    let (st, u) = app
-        .call_with(
-            &admin,
-            "POST",
-            "/api/v1/users",
-            Some(&json!({"username": "desk.clerk", "display_name": "Desk Clerk", "password": support::TEST_PASSWORD, "roles": ["registration_clerk"], "operations": ["*"], "assigned_only": true})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{u}");
-    let user_id = id(&u["id"]);
-    let (_, t) = app.call_with(&admin, "POST", &format!("/api/v1/users/{user_id}/tokens"), Some(&json!({"name": "desk"}))).await;
-    let clerk = id(&t["token"]);
+    let (_, clerk) = limited_to_assigned_cases(&app, "desk.clerk", &["registration_clerk"]).await;
 
     // Through the API.
     let person = json!({"given_name": "Achol", "family_name": "Deng", "sex": "F", "date_of_birth": "1991-02", "citizenship": "SSD"});

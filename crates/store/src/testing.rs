@@ -7,7 +7,8 @@
 //! run always means the PostgreSQL suite ran.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::{connect_with_key, AnyStore, DbUrl, MasterKey};
+use crate::{connect_with_key, AnyStore, DbUrl, MasterKey, Meta, Store};
+use nansen_domain::{DeterminingAuthority, Iso3, Operation, OperationCode, OperationId, ShortText};
 use sqlx::Connection;
 
 /// A throw-away database.
@@ -82,4 +83,16 @@ pub async fn raw(db: &TestDb, sql: &str) -> Result<u64, sqlx::Error> {
         let mut c = sqlx::PgConnection::connect(&db.url).await?;
         Ok(sqlx::query(sql).execute(&mut c).await?.rows_affected())
     }
+}
+
+/// Creates the operation most tests work in (JOR-AMM, a UNHCR office in Jordan) and returns its id.
+pub async fn amman_operation(store: &AnyStore, meta: Meta) -> OperationId {
+    let op = Operation {
+        id: OperationId::generate(),
+        code: OperationCode::parse("JOR-AMM").unwrap(),
+        name: ShortText::parse("Amman office").unwrap(),
+        country: Iso3::parse("JOR").unwrap(),
+        authority: DeterminingAuthority::UnhcrMandate,
+    };
+    store.create_operation(op, meta).await.unwrap().id
 }

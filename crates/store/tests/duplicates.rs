@@ -44,14 +44,7 @@ fn single(given: &str, family: &str, dob: &str, doc: Option<&str>) -> NewHouseho
 }
 
 async fn operation(store: &AnyStore) -> OperationId {
-    let op = Operation {
-        id: OperationId::generate(),
-        code: OperationCode::parse("JOR-AMM").unwrap(),
-        name: ShortText::parse("Amman office").unwrap(),
-        country: Iso3::parse("JOR").unwrap(),
-        authority: DeterminingAuthority::UnhcrMandate,
-    };
-    store.create_operation(op, meta()).await.unwrap().id
+    nansen_store::testing::amman_operation(store, meta()).await
 }
 
 async fn register(s: &AnyStore, op: OperationId, given: &str, family: &str, dob: &str, doc: Option<&str>) -> HouseholdView {

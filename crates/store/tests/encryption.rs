@@ -52,14 +52,7 @@ fn household(key: &str) -> NewHousehold {
 }
 
 async fn operation(s: &AnyStore) -> OperationId {
-    let op = Operation {
-        id: OperationId::generate(),
-        code: OperationCode::parse("JOR-AMM").unwrap(),
-        name: ShortText::parse("Amman office").unwrap(),
-        country: Iso3::parse("JOR").unwrap(),
-        authority: DeterminingAuthority::UnhcrMandate,
-    };
-    s.create_operation(op, meta()).await.unwrap().id
+    nansen_store::testing::amman_operation(s, meta()).await
 }
 
 /// Registers a household, changes a need, lodges a claim, records an assessment and decides it.

@@ -46,14 +46,7 @@ fn url(dir: &Path) -> DbUrl {
 
 async fn open(dir: &Path) -> (AnyStore, OperationId) {
     let store = connect(&url(dir)).await.unwrap();
-    let op = Operation {
-        id: OperationId::generate(),
-        code: OperationCode::parse("JOR-AMM").unwrap(),
-        name: ShortText::parse("Amman office").unwrap(),
-        country: Iso3::parse("JOR").unwrap(),
-        authority: DeterminingAuthority::UnhcrMandate,
-    };
-    let op = store.create_operation(op, meta()).await.unwrap().id;
+    let op = nansen_store::testing::amman_operation(&store, meta()).await;
     (store, op)
 }
 
